@@ -59,8 +59,7 @@ export class SqliteEventStore implements EventStore {
   private prepare(db: Database.Database) {
     return {
       revision: db
-        .prepare<[string], { r: number | null }>('SELECT MAX(stream_revision) AS r FROM events WHERE stream_id = ?')
-        .pluck(false),
+        .prepare<[string], { r: number | null }>('SELECT MAX(stream_revision) AS r FROM events WHERE stream_id = ?'),
       lastPosition: db.prepare<[string], { p: number | null }>(
         'SELECT MAX(global_position) AS p FROM events WHERE stream_id = ?',
       ),
@@ -131,7 +130,7 @@ export class SqliteEventStore implements EventStore {
         e.type,
         JSON.stringify(e.data),
         JSON.stringify(e.metadata),
-        recordedAt,
+        e.recordedAt ?? recordedAt,
       );
       position = Number(info.lastInsertRowid);
     }

@@ -1,0 +1,204 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidateNested,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { kindFieldProblems } from '../../domain/kind-field-rules.js';
+import {
+  CONFIDENCE_LEVELS,
+  EVENT_KINDS,
+  LIMITS,
+  MODES,
+  SLUG_PATTERN,
+  SOURCE_KINDS,
+} from '../../domain/vocabulary.js';
+
+export const OCCURRED_PATTERN = /^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$/;
+
+export class SourceDto {
+  @ApiProperty({ enum: SOURCE_KINDS, example: 'interview' })
+  @IsIn(SOURCE_KINDS as unknown as string[], { message: `kind must be one of ${SOURCE_KINDS.join(', ')}` })
+  kind!: string;
+
+  @ApiProperty({ example: 'INT-03', description: 'Your reference for the source: interview id, document number, note id.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.shortText)
+  ref!: string;
+
+  @ApiPropertyOptional({ example: 'CFO', description: 'Role of the informant (pseudonymised).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.shortText)
+  informant?: string;
+
+  @ApiPropertyOptional({ description: 'A short quote from the source.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.quote)
+  quote?: string;
+}
+
+/** Checks the fields that depend on `kind` with the domain's own rule, so messages match. */
+@ValidatorConstraint({ name: 'kindFields' })
+class KindFieldsConstraint implements ValidatorConstraintInterface {
+  validate(_: unknown, args: ValidationArguments): boolean {
+    return kindFieldProblems(args.object as Record<string, unknown>).length === 0;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return kindFieldProblems(args.object as Record<string, unknown>)
+      .map((p) => `${p.field} ${p.message}`)
+      .join('; ');
+  }
+}
+
+/**
+ * One field event, the FORMAT.md JSON Lines shape. Used by HTTP bodies, CLI flags and each
+ * line of an import alike.
+ */
+export class EventInputDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Your id for the event; sending the same id twice appends it once.' })
+  @IsOptional()
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id?: string;
+
+  @ApiProperty({ example: 'ravn', description: 'The firm (a slug) the event belongs to.' })
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: 'firm must be a slug: lowercase letters, digits and hyphens' })
+  firm!: string;
+
+  @ApiProperty({ enum: EVENT_KINDS })
+  @IsIn(EVENT_KINDS as unknown as string[], { message: `kind must be one of ${EVENT_KINDS.join(', ')}` })
+  @Validate(KindFieldsConstraint)
+  kind!: string;
+
+  @ApiProperty({ example: '2002-01-20', description: 'When it happened: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD (precision is kept).' })
+  @IsString()
+  @Matches(OCCURRED_PATTERN, { message: 'occurred must be YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD' })
+  occurred!: string;
+
+  @ApiProperty({ maxLength: LIMITS.title, example: 'Town hall: cost leader in our tier' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.title)
+  title!: string;
+
+  @ApiPropertyOptional({ maxLength: LIMITS.description })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.description)
+  description?: string;
+
+  @ApiPropertyOptional({ enum: MODES, description: 'Default depends on the kind (FORMAT.md).' })
+  @IsOptional()
+  @IsIn(MODES as unknown as string[], { message: `mode must be one of ${MODES.join(', ')}` })
+  mode?: string;
+
+  @ApiPropertyOptional({ minimum: -2, maximum: 2, description: 'Negative towards cost focus, positive towards customization. Default 0.' })
+  @IsOptional()
+  @IsInt({ message: 'orientation must be an integer from -2 to +2' })
+  @Min(LIMITS.orientationMin, { message: 'orientation must be an integer from -2 to +2' })
+  @Max(LIMITS.orientationMax, { message: 'orientation must be an integer from -2 to +2' })
+  orientation?: number;
+
+  @ApiPropertyOptional({ description: 'True when the act still promises customer responsiveness.' })
+  @IsOptional()
+  @IsBoolean()
+  claimsResponsiveness?: boolean;
+
+  @ApiPropertyOptional({ type: [SourceDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.sources)
+  @ValidateNested({ each: true })
+  @Type(() => SourceDto)
+  sources?: SourceDto[];
+
+  @ApiPropertyOptional({ enum: CONFIDENCE_LEVELS, default: 'medium' })
+  @IsOptional()
+  @IsIn(CONFIDENCE_LEVELS as unknown as string[], { message: `confidence must be one of ${CONFIDENCE_LEVELS.join(', ')}` })
+  confidence?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.tags)
+  @IsString({ each: true })
+  @MaxLength(LIMITS.tag, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ description: 'ownership-change (required): the new owner.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.shortText)
+  newOwner?: string;
+
+  @ApiPropertyOptional({ description: 'ownership-change: the previous owner.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.shortText)
+  previousOwner?: string;
+
+  @ApiPropertyOptional({ description: 'demand-shift (required): volume, mix, volatility or requirements.' })
+  @IsOptional()
+  @IsString()
+  dimension?: string;
+
+  @ApiPropertyOptional({ description: 'demand-shift: up, down or mixed.' })
+  @IsOptional()
+  @IsString()
+  direction?: string;
+
+  @ApiPropertyOptional({ description: 'demand-shift: size of the shift in percent.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  magnitudePct?: number;
+
+  @ApiPropertyOptional({ description: 'planning-routine-change (required): the routine, e.g. "production planning horizon".' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.shortText)
+  routine?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'planning-routine-change (required): introduced, modified, abandoned or resisted. ' +
+      'network-change (required): outsourcing, offshoring, alliance, supplier-base-cut, tier-change, co-design or other.',
+  })
+  @IsOptional()
+  @IsString()
+  change?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'profitability-observation (required): improving, stable, declining or irregular. ' +
+      'customer-response-observation (required): improving, stable or declining.',
+  })
+  @IsOptional()
+  @IsString()
+  trend?: string;
+
+  @ApiPropertyOptional({ description: 'customer-response-observation: what was measured, e.g. "on-time delivery of variants".' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.shortText)
+  measure?: string;
+}

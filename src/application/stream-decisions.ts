@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ConflictError } from '../domain/errors.js';
+import { SCHEMA_VERSION } from '../domain/events.js';
+import {
+  EVENT_STORE,
+  WrongExpectedVersionError,
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+} from '../event-store/event-store.port.js';
+import { STRATA_CONFIG, type StrataConfig } from './config.js';
+import type { Decider } from './decider.js';
+
+interface Cached {
+  state: unknown;
+  revision: number;
+}
+
+export interface Decided<E> {
+  readonly streamId: string;
+  readonly events: ReadonlyArray<E & { id: string }>;
+  readonly expectedRevision: number;
+  /** The folded state after these events, cached once the append succeeds. */
+  readonly stateAfter: unknown;
+}
+
+const CACHE_LIMIT = 2_000;
+
+/**
+ * Load stream -> decide -> append with the expected revision. States are cached per stream
+ * (only newer events are read before deciding), so logging into a long-studied firm does not
+ * re-read its whole history each time. A concurrent writer makes the append fail its expected
+ * version; the command is then decided once more on the fresh state.
+ */
+@Injectable()
+export class StreamDecisions {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(STRATA_CONFIG) private readonly config: StrataConfig,
+  ) {}
+
+  async state<S, E>(streamId: string, decider: Decider<unknown, S, E, any>): Promise<{ state: S; revision: number }> {
+    const cached = this.cache.get(streamId);
+    let state = (cached?.state as S | undefined) ?? decider.initialState();
+    let revision = cached?.revision ?? -1;
+    for await (const e of this.store.readStream(streamId, { fromRevision: revision + 1 })) {
+      state = decider.evolve(state, { type: e.type, data: e.data, id: e.id } as unknown as E & { id: string });
+      revision = e.revision;
+    }
+    this.remember(streamId, state, revision);
+    return { state, revision };
+  }
+
+  /** Decides without appending: for imports that check every line before writing any. */
+  decideOn<C, S, E, Ctx>(
+    streamId: string,
+    decider: Decider<C, S, E, Ctx>,
+    state: S,
+    revision: number,
+    command: C & { id?: string },
+    ctx: Ctx,
+  ): Decided<E> & { state: S } {
+    const produced = decider.decide(command, state, ctx);
+    const events = produced.map((e, i) => ({ ...e, id: i === 0 && command.id ? command.id : randomUUID() }));
+    let next = state;
+    for (const e of events) next = decider.evolve(next, e);
+    return { streamId, events, expectedRevision: revision, stateAfter: next, state: next };
+  }
+
+  async handle<C, S, E, Ctx>(
+    streamId: string,
+    decider: Decider<C, S, E, Ctx>,
+    command: C & { id?: string },
+    ctx: Ctx,
+  ): Promise<{ events: ReadonlyArray<E & { id: string }>; result: AppendResult }> {
+    for (let attempt = 0; ; attempt++) {
+      const { state, revision } = await this.state(streamId, decider);
+      const decided = this.decideOn(streamId, decider, state, revision, command, ctx);
+      try {
+        const [result] = await this.append([decided]);
+        return { events: decided.events, result: result! };
+      } catch (err) {
+        this.cache.delete(streamId);
+        if (err instanceof WrongExpectedVersionError && attempt < 2) continue;
+        if (err instanceof WrongExpectedVersionError) {
+          throw new ConflictError(`${streamId} kept changing while this command was decided; try again`);
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Appends decided batches atomically (one transaction where the store allows). */
+  async append(batches: ReadonlyArray<Decided<unknown>>): Promise<AppendResult[]> {
+    const requests: AppendRequest[] = batches
+      .filter((b) => b.events.length > 0)
+      .map((b) => ({
+        streamId: b.streamId,
+        expectedVersion: b.expectedRevision < 0 ? 'no-stream' : b.expectedRevision,
+        events: b.events.map((e) => this.toNewEvent(e as { id: string; type: string; data: unknown })),
+      }));
+    if (requests.length === 0) return [];
+    const results = await this.store.appendMany(requests);
+    for (const b of batches) {
+      const r = results.find((x) => x.streamId === b.streamId);
+      if (r && b.events.length > 0) this.remember(b.streamId, b.stateAfter, r.nextExpectedVersion);
+    }
+    return results;
+  }
+
+  forget(streamId?: string): void {
+    if (streamId) this.cache.delete(streamId);
+    else this.cache.clear();
+  }
+
+  private toNewEvent(e: { id: string; type: string; data: unknown }): NewEvent {
+    return {
+      id: e.id,
+      type: e.type,
+      data: e.data,
+      metadata: { schemaVersion: SCHEMA_VERSION, recordedBy: this.config.recordedBy },
+    };
+  }
+
+  private remember(streamId: string, state: unknown, revision: number): void {
+    this.cache.delete(streamId);
+    this.cache.set(streamId, { state, revision });
+    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+  }
+}

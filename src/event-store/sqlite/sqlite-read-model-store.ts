@@ -1,0 +1,150 @@
+import type Database from 'better-sqlite3';
+import type {
+  Checkpoint,
+  ReadModelDoc,
+  ReadModelStore,
+  ReadModelTransaction,
+} from '../../projections/read-model-store.port.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+
+interface DocRow {
+  key: string;
+  sort_key: string;
+  doc: string;
+}
+
+interface CheckpointRow {
+  projection: string;
+  version: number;
+  position: number;
+  updated_at: string;
+}
+
+const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
+  projection: r.projection,
+  version: r.version,
+  position: r.position,
+  updatedAt: r.updated_at,
+});
+
+/** Read models in the same SQLite file as the log; see read-model-store.port.ts. */
+export class SqliteReadModelStore implements ReadModelStore {
+  private statements: ReturnType<SqliteReadModelStore['prepare']> | undefined;
+
+  constructor(readonly database: SqliteDatabase) {}
+
+  async init(): Promise<void> {
+    await this.database.migrate();
+    this.statements ??= this.prepare(this.database.db);
+  }
+
+  private prepare(db: Database.Database) {
+    return {
+      get: db.prepare<[string, string, string], { doc: string }>(
+        'SELECT doc FROM read_models WHERE collection = ? AND partition = ? AND key = ?',
+      ),
+      list: db.prepare<[string, string], DocRow>(
+        'SELECT key, sort_key, doc FROM read_models WHERE collection = ? AND partition = ? ORDER BY sort_key, key',
+      ),
+      partitions: db
+        .prepare<[string], string>('SELECT DISTINCT partition FROM read_models WHERE collection = ? ORDER BY partition')
+        .pluck(),
+      put: db.prepare(
+        `INSERT INTO read_models (collection, partition, key, sort_key, doc) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (collection, partition, key) DO UPDATE SET sort_key = excluded.sort_key, doc = excluded.doc`,
+      ),
+      delete: db.prepare('DELETE FROM read_models WHERE collection = ? AND partition = ? AND key = ?'),
+      deletePartition: db.prepare('DELETE FROM read_models WHERE collection = ? AND partition = ?'),
+      deleteCollection: db.prepare('DELETE FROM read_models WHERE collection = ?'),
+      dump: db.prepare<[string], DocRow & { partition: string }>(
+        'SELECT partition, key, sort_key, doc FROM read_models WHERE collection = ? ORDER BY partition, key',
+      ),
+      checkpoint: db.prepare<[string], CheckpointRow>('SELECT * FROM projection_checkpoints WHERE projection = ?'),
+      checkpoints: db.prepare<[], CheckpointRow>('SELECT * FROM projection_checkpoints ORDER BY projection'),
+      setCheckpoint: db.prepare(
+        `INSERT INTO projection_checkpoints (projection, version, position, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position,
+           updated_at = excluded.updated_at`,
+      ),
+      deleteCheckpoint: db.prepare('DELETE FROM projection_checkpoints WHERE projection = ?'),
+    };
+  }
+
+  private get s() {
+    if (!this.statements) throw new Error('SqliteReadModelStore used before init()');
+    return this.statements;
+  }
+
+  async get<T>(collection: string, partition: string, key: string): Promise<T | undefined> {
+    const row = this.s.get.get(collection, partition, key);
+    return row ? (JSON.parse(row.doc) as T) : undefined;
+  }
+
+  async list<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
+    return this.s.list
+      .all(collection, partition)
+      .map((r) => ({ key: r.key, sortKey: r.sort_key, doc: JSON.parse(r.doc) as T }));
+  }
+
+  async partitions(collection: string): Promise<string[]> {
+    return this.s.partitions.all(collection);
+  }
+
+  async checkpoint(projection: string): Promise<Checkpoint | undefined> {
+    const row = this.s.checkpoint.get(projection);
+    return row ? toCheckpoint(row) : undefined;
+  }
+
+  async checkpoints(): Promise<Checkpoint[]> {
+    return this.s.checkpoints.all().map(toCheckpoint);
+  }
+
+  async dump(collections: readonly string[]) {
+    return collections.flatMap((collection) =>
+      this.s.dump.all(collection).map((r) => ({
+        collection,
+        partition: r.partition,
+        key: r.key,
+        sortKey: r.sort_key,
+        doc: JSON.parse(r.doc) as unknown,
+      })),
+    );
+  }
+
+  transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
+    const db = this.database.db;
+    const s = this.s;
+    return this.database.writeLock.run(async () => {
+      db.exec('BEGIN IMMEDIATE');
+      const tx: ReadModelTransaction = {
+        get: (c, p, k) => this.get(c, p, k),
+        list: (c, p) => this.list(c, p),
+        partitions: (c) => this.partitions(c),
+        put: async (c, p, k, sortKey, doc) => {
+          s.put.run(c, p, k, sortKey, JSON.stringify(doc));
+        },
+        delete: async (c, p, k) => {
+          s.delete.run(c, p, k);
+        },
+        deletePartition: async (c, p) => {
+          s.deletePartition.run(c, p);
+        },
+        setCheckpoint: async (projection, version, position) => {
+          s.setCheckpoint.run(projection, version, position, new Date().toISOString());
+        },
+        truncate: async (projection, collections) => {
+          for (const c of collections) s.deleteCollection.run(c);
+          s.deleteCheckpoint.run(projection);
+        },
+      };
+      try {
+        const result = await fn(tx);
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { DuplicateEventIdError, WrongExpectedVersionError } from '../event-store/event-store.port.js';
+import { errorBody, type ErrorBody } from './error-body.js';
+
+/** The one place domain and store errors become HTTP statuses. */
+export function toHttpError(err: unknown): ErrorBody {
+  if (err instanceof InvalidInputError) return errorBody(400, 'Bad Request', err.message, err.problems);
+  if (err instanceof NotFoundError) {
+    return errorBody(404, 'Not Found', err.message, err.field ? [{ field: err.field, message: err.message }] : []);
+  }
+  if (err instanceof ConflictError) {
+    return errorBody(409, 'Conflict', err.message, err.field ? [{ field: err.field, message: err.message }] : []);
+  }
+  if (err instanceof WrongExpectedVersionError) return errorBody(409, 'Conflict', err.message);
+  if (err instanceof DuplicateEventIdError) return errorBody(409, 'Conflict', err.message, [{ field: 'id', message: err.message }]);
+  if (err instanceof DomainError) return errorBody(400, 'Bad Request', err.message);
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const res = err.getResponse();
+    if (typeof res === 'object' && res !== null && 'errors' in res) return res as ErrorBody;
+    const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? err.message);
+    return errorBody(status, err.name.replace(/Exception$/, ''), message);
+  }
+  return errorBody(500, 'Internal Server Error', 'internal error; see the server log');
+}
+
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const body = toHttpError(err);
+    if (body.statusCode >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(body);
+  }
+}

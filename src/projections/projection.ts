@@ -1,0 +1,17 @@
+import type { StoredEvent } from '../event-store/event-store.port.js';
+import type { ReadModelTransaction } from './read-model-store.port.js';
+
+/**
+ * A projection turns events into read-model documents. The runner hands it events in global
+ * order, in batches, inside one transaction that also moves its checkpoint. Raising the
+ * version makes the runner rebuild it (truncate + replay) on start.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  /** Collections it owns; truncated on rebuild and compared by the rebuild test. */
+  readonly collections: readonly string[];
+  /** Projections it reads in apply(); they are applied first within each batch. */
+  readonly dependsOn?: readonly string[];
+  apply(tx: ReadModelTransaction, events: readonly StoredEvent[]): Promise<void>;
+}
