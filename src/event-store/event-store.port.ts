@@ -17,6 +17,11 @@ export interface NewEvent {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: Record<string, unknown>;
+  /**
+   * Only for copying a log between stores (migrate-store): keeps the original commit time.
+   * Normal appends leave it out and the store stamps the commit time itself.
+   */
+  readonly recordedAt?: string;
 }
 
 export interface StoredEvent {
