@@ -18,6 +18,7 @@ import {
 } from './queries/catalog.queries.js';
 import { GetReportHandler } from './queries/report.query.js';
 import { GetTimelineHandler } from './queries/timeline.query.js';
+import { GetTracksHandler } from './queries/tracks.query.js';
 import { openStorage, type Storage } from './storage.js';
 import { StreamDecisions } from './stream-decisions.js';
 
@@ -36,6 +37,7 @@ const QUERY_HANDLERS = [
   ListFirmsHandler,
   GetFirmHandler,
   GetTimelineHandler,
+  GetTracksHandler,
   GetReportHandler,
   CountEventsHandler,
   ProjectionStatusHandler,

@@ -20,6 +20,7 @@ import { EventInputDto } from '../../application/dto/event-input.dto.js';
 import { GetFirmQuery, ListFirmsQuery } from '../../application/queries/catalog.queries.js';
 import { GetReportQuery, REPORT_FORMATS } from '../../application/queries/report.query.js';
 import { GetTimelineQuery } from '../../application/queries/timeline.query.js';
+import { GetTracksQuery } from '../../application/queries/tracks.query.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { SLUG_PATTERN } from '../../domain/vocabulary.js';
 
@@ -97,6 +98,13 @@ export class FirmsController {
   @ApiQuery({ name: 'asOf', required: false, description: 'Occurred date (YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD): the firm as it stood then.' })
   timeline(@Param('firm') firm: string, @Query('asOf') asOf?: string) {
     return this.queries.execute(new GetTimelineQuery(firm, asOf));
+  }
+
+  @Get('firms/:firm/tracks')
+  @ApiOkResponse({ description: 'Declared and enacted tracks, ambiguity and detected phases (default method parameters).' })
+  @ApiNotFoundResponse({ description: 'No such firm.' })
+  tracks(@Param('firm') firm: string) {
+    return this.queries.execute(new GetTracksQuery(firm));
   }
 
   @Get('firms/:firm/report')

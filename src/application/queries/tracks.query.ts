@@ -1,0 +1,38 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { NotFoundError } from '../../domain/errors.js';
+import type { StoredPattern } from '../../projections/analysis.projection.js';
+import { ALL, COLLECTIONS } from '../../projections/collections.js';
+import { READ_MODEL_STORE, type ReadModelStore } from '../../projections/read-model-store.port.js';
+
+export interface FirmTracks {
+  readonly firm: string;
+  readonly pattern: string;
+  readonly method: string;
+  readonly tracks: unknown[];
+  readonly phases: unknown[];
+}
+
+/** The stored tracks, ambiguity and phases (default parameters) from the analysis projection. */
+export class GetTracksQuery extends Query<FirmTracks> {
+  constructor(readonly firm: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetTracksQuery)
+export class GetTracksHandler implements IQueryHandler<GetTracksQuery> {
+  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+
+  async execute(q: GetTracksQuery): Promise<FirmTracks> {
+    if (!(await this.readModels.get(COLLECTIONS.firms, ALL, q.firm))) throw new NotFoundError('firm', q.firm, 'firm');
+    const pattern = await this.readModels.get<StoredPattern>(COLLECTIONS.patterns, ALL, q.firm);
+    return {
+      firm: q.firm,
+      pattern: pattern?.pattern ?? '',
+      method: pattern?.method ?? '',
+      tracks: (await this.readModels.list(COLLECTIONS.tracks, q.firm)).map((d) => d.doc),
+      phases: (await this.readModels.list(COLLECTIONS.phases, q.firm)).map((d) => d.doc),
+    };
+  }
+}
