@@ -106,7 +106,7 @@ describe('firm decider', () => {
     });
     it('given a retry of an id already in the stream, decides nothing (idempotent)', () => {
       const first = decideFirm(log({}, 'same'), [registered].reduce(evolveFirm, initialFirmState()), { today })[0]!;
-      spec.given([registered, { ...first, id: 'same' } as FirmEvent]).when(log({}, 'same')).then([]);
+      spec.given([registered, { ...first, id: 'same' } as unknown as FirmEvent]).when(log({}, 'same')).then([]);
     });
   });
 
