@@ -24,7 +24,7 @@ class HttpModule {
 /** The HTTP application, configured but not listening (tests use it with supertest). */
 export async function createHttpApp(config: StrataConfig, options: { logger?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(HttpModule.forRoot(config), {
-    logger: options.logger === false ? false : ['error', 'warn', 'log'],
+    logger: options.logger === false ? false : ['error', 'warn'],
   });
   app.useGlobalPipes(strataValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Validate } from 'class-validator';
 import { LIMITS, SLUG_PATTERN } from '../../domain/vocabulary.js';
-import { OCCURRED_PATTERN } from './event-input.dto.js';
+import { OccurredConstraint } from './event-input.dto.js';
 
 const SLUG_MESSAGE = (field: string) => `${field} must be a slug: lowercase letters, digits and hyphens`;
 
@@ -72,13 +72,11 @@ export class DeclarePhaseDto {
   kind?: string;
 
   @ApiProperty({ example: '1996' })
-  @IsString()
-  @Matches(OCCURRED_PATTERN, { message: 'from must be YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD' })
+  @Validate(OccurredConstraint, [true])
   from!: string;
 
   @ApiProperty({ example: '2001-11' })
-  @IsString()
-  @Matches(OCCURRED_PATTERN, { message: 'to must be YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD' })
+  @Validate(OccurredConstraint, [true])
   to!: string;
 
   @ApiProperty({ example: 'customization', description: 'customization, cost, mixed, decoupled, ambiguity, or your own refinement.' })

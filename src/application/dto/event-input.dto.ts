@@ -22,6 +22,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { kindFieldProblems } from '../../domain/kind-field-rules.js';
+import { isInFuture, isOccurredError, parseOccurred } from '../../domain/occurred.js';
 import {
   CONFIDENCE_LEVELS,
   EVENT_KINDS,
@@ -31,7 +32,6 @@ import {
   SOURCE_KINDS,
 } from '../../domain/vocabulary.js';
 
-export const OCCURRED_PATTERN = /^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$/;
 
 export class SourceDto {
   @ApiProperty({ enum: SOURCE_KINDS, example: 'interview' })
@@ -70,6 +70,24 @@ class KindFieldsConstraint implements ValidatorConstraintInterface {
   }
 }
 
+/** A partial date that exists and has begun (the domain's own parser, so messages match). */
+@ValidatorConstraint({ name: 'occurred' })
+export class OccurredConstraint implements ValidatorConstraintInterface {
+  private problem(value: unknown, allowFuture: boolean): string | undefined {
+    if (typeof value !== 'string') return 'must be a string: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD';
+    const parsed = parseOccurred(value);
+    if (isOccurredError(parsed)) return parsed.error;
+    if (!allowFuture && isInFuture(parsed, new Date())) return `${value} is in the future`;
+    return undefined;
+  }
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return this.problem(value, Boolean(args.constraints?.[0])) === undefined;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} ${this.problem(args.value, Boolean(args.constraints?.[0]))}`;
+  }
+}
+
 /**
  * One field event, the FORMAT.md JSON Lines shape. Used by HTTP bodies, CLI flags and each
  * line of an import alike.
@@ -91,8 +109,7 @@ export class EventInputDto {
   kind!: string;
 
   @ApiProperty({ example: '2002-01-20', description: 'When it happened: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD (precision is kept).' })
-  @IsString()
-  @Matches(OCCURRED_PATTERN, { message: 'occurred must be YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD' })
+  @Validate(OccurredConstraint)
   occurred!: string;
 
   @ApiProperty({ maxLength: LIMITS.title, example: 'Town hall: cost leader in our tier' })
