@@ -1,4 +1,8 @@
 import type { EventStore } from '../event-store/event-store.port.js';
+import { KurrentDbEventStore } from '../event-store/kurrentdb/kurrentdb-event-store.js';
+import { PostgresDatabase } from '../event-store/postgres/postgres-database.js';
+import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
+import { PostgresReadModelStore } from '../event-store/postgres/postgres-read-model-store.js';
 import { SqliteDatabase } from '../event-store/sqlite/sqlite-database.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import { SqliteReadModelStore } from '../event-store/sqlite/sqlite-read-model-store.js';
@@ -9,6 +13,20 @@ export interface Storage {
   readonly events: EventStore;
   readonly readModels: ReadModelStore;
   close(): Promise<void>;
+}
+
+/** Read models for a store that cannot hold them (KurrentDB): PostgreSQL if configured, else the SQLite file. */
+async function readModelsBeside(config: StrataConfig): Promise<{ readModels: ReadModelStore; close(): Promise<void> }> {
+  if (config.databaseUrl) {
+    const database = new PostgresDatabase(config.databaseUrl);
+    const readModels = new PostgresReadModelStore(database);
+    await readModels.init();
+    return { readModels, close: () => database.close() };
+  }
+  const database = new SqliteDatabase(config.dbPath);
+  const readModels = new SqliteReadModelStore(database);
+  await readModels.init();
+  return { readModels, close: async () => database.close() };
 }
 
 /** Opens the configured adapters and brings their schema up to date (first use creates it). */
@@ -22,8 +40,26 @@ export async function openStorage(config: StrataConfig): Promise<Storage> {
       await readModels.init();
       return { events, readModels, close: async () => database.close() };
     }
-    case 'postgres':
-    case 'kurrentdb':
-      throw new Error(`the ${config.store} adapter is not wired yet`);
+    case 'postgres': {
+      const database = new PostgresDatabase(config.databaseUrl!);
+      const events = new PostgresEventStore(database);
+      const readModels = new PostgresReadModelStore(database);
+      await events.init();
+      await readModels.init();
+      return { events, readModels, close: () => database.close() };
+    }
+    case 'kurrentdb': {
+      const events = new KurrentDbEventStore(config.kurrentdbConnectionString!);
+      await events.init();
+      const beside = await readModelsBeside(config);
+      return {
+        events,
+        readModels: beside.readModels,
+        close: async () => {
+          await events.close();
+          await beside.close();
+        },
+      };
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { isEventKind } from './vocabulary.js';
+import type { Codebook } from './codebook.js';
 import type { Confidence, EventKind, Mode, PhaseLabel, SourceKind } from './vocabulary.js';
 
 /**
@@ -38,6 +39,43 @@ export interface FieldEventData extends KindFields {
   readonly sources: readonly Source[];
   readonly confidence: Confidence;
   readonly tags: readonly string[];
+  /** The researcher who coded it; absent means the one who recorded it (metadata.recordedBy). */
+  readonly coder?: string;
+}
+
+/** Fields a recode may change: the coding, the occurred date, and the kind's own codes. */
+export type RecodeChanges = Partial<
+  Pick<FieldEventData, 'mode' | 'orientation' | 'occurred' | 'claimsResponsiveness' | 'confidence' | 'tags'> & KindFields
+>;
+
+export interface EventRecodedData {
+  readonly firm: string;
+  readonly eventId: string;
+  readonly changes: RecodeChanges;
+  readonly reason: string;
+  readonly coder?: string;
+}
+
+export interface EventRetractedData {
+  readonly firm: string;
+  readonly eventId: string;
+  readonly reason: string;
+}
+
+export interface EvidenceAttachedData {
+  readonly firm: string;
+  readonly eventId: string;
+  readonly sources: readonly Source[];
+}
+
+/** An independent (blind) coding of an event by another researcher; it does not change the timeline. */
+export interface EventCodedData {
+  readonly firm: string;
+  readonly eventId: string;
+  readonly coder: string;
+  readonly mode: Mode;
+  readonly orientation: number;
+  readonly note?: string;
 }
 
 export interface StudyCreatedData {
@@ -66,8 +104,28 @@ export type StudyCreated = { readonly type: 'study-created'; readonly data: Stud
 export type FirmRegistered = { readonly type: 'firm-registered'; readonly data: FirmRegisteredData };
 export type PhaseDeclared = { readonly type: 'phase-declared'; readonly data: PhaseDeclaredData };
 
-export type FirmEvent = FirmRegistered | FieldEvent | PhaseDeclared;
-export type StudyEvent = StudyCreated;
+export type EventRecoded = { readonly type: 'event-recoded'; readonly data: EventRecodedData };
+export type EventRetracted = { readonly type: 'event-retracted'; readonly data: EventRetractedData };
+export type EvidenceAttached = { readonly type: 'evidence-attached'; readonly data: EvidenceAttachedData };
+export type EventCoded = { readonly type: 'event-coded'; readonly data: EventCodedData };
+export type CodebookPublished = { readonly type: 'codebook-published'; readonly data: CodebookPublishedData };
+
+export interface CodebookPublishedData {
+  readonly study: string;
+  readonly version: number;
+  readonly codebook: Codebook;
+  readonly note?: string;
+}
+
+export type FirmEvent =
+  | FirmRegistered
+  | FieldEvent
+  | PhaseDeclared
+  | EventRecoded
+  | EventRetracted
+  | EvidenceAttached
+  | EventCoded;
+export type StudyEvent = StudyCreated | CodebookPublished;
 export type StrataEvent = FirmEvent | StudyEvent;
 export type StrataEventType = StrataEvent['type'];
 

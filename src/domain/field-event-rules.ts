@@ -43,6 +43,7 @@ const COMMON_FIELDS = new Set([
   'sources',
   'confidence',
   'tags',
+  'coder',
 ]);
 
 const ALL_KIND_FIELDS = new Set(Object.values(KIND_FIELDS).flatMap((f) => [...f.required, ...f.optional]));
@@ -88,7 +89,7 @@ function oneOf(problems: FieldProblem[], field: string, value: unknown, allowed:
   return value;
 }
 
-function sourcesOf(problems: FieldProblem[], value: unknown): Source[] {
+export function sourcesOf(problems: FieldProblem[], value: unknown): Source[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     problems.push({ field: 'sources', message: 'must be a list of {kind, ref, informant?, quote?}' });
@@ -190,6 +191,7 @@ export function normalizeFieldEvent(
   const sources = sourcesOf(problems, input.sources);
   const confidence = oneOf(problems, 'confidence', input.confidence, CONFIDENCE_LEVELS, false) ?? 'medium';
   const tags = tagsOf(problems, input.tags);
+  const coder = text(problems, 'coder', input.coder, { required: false, max: LIMITS.shortText, oneLine: true });
 
   const own: Record<string, unknown> = {};
   const spec = KIND_FIELDS[kind];
@@ -234,6 +236,7 @@ export function normalizeFieldEvent(
     sources,
     confidence,
     tags,
+    ...(coder !== undefined ? { coder } : {}),
     ...(own as KindFields),
   } as FieldEventData;
   return { value, problems: [] };

@@ -1,25 +1,35 @@
 import { ConflictError, InvalidInputError, NotFoundError, type FieldProblem } from './errors.js';
-import type { FieldEventData, FirmEvent } from './events.js';
-import { normalizeFieldEvent, slugProblem } from './field-event-rules.js';
+import type { FieldEventData, FirmEvent, RecodeChanges, Source } from './events.js';
+import { normalizeFieldEvent, slugProblem, sourcesOf } from './field-event-rules.js';
 import { isOccurredError, parseOccurred } from './occurred.js';
-import { LIMITS } from './vocabulary.js';
+import { KIND_FIELDS, LIMITS, MODES, type Mode } from './vocabulary.js';
 
 /**
- * The firm decider: a firm's stream holds its registration, its field events and the phases the
- * researcher declared. decide() enforces the invariants; evolve() folds events into the little
- * state those invariants need.
+ * The firm decider: a firm's stream holds its registration, its field events, the phases the
+ * researcher declared, and every correction (recode, retraction), added evidence and independent
+ * coding. Nothing is ever deleted: a correction is a new event. decide() enforces the
+ * invariants; evolve() folds events into the state those invariants need.
  */
+export interface KnownFieldEvent {
+  readonly data: FieldEventData;
+  readonly retracted: boolean;
+}
+
 export interface FirmState {
   readonly registered: boolean;
   readonly firm?: string;
   readonly study?: string;
   readonly name?: string;
-  /** Owner after the latest ownership change in occurred order, if any. */
-  readonly owner?: string;
-  /** First day (`YYYY-MM-DD`) of that change's occurred interval. */
-  readonly ownerSince?: string;
   /** Ids already in the stream: a retried command with the same id is answered, not re-decided. */
   readonly eventIds: ReadonlySet<string>;
+  /** Field events by id with their current coding (recodes applied). */
+  readonly fieldEvents: ReadonlyMap<string, KnownFieldEvent>;
+}
+
+interface Target {
+  readonly id: string;
+  readonly firm: string;
+  readonly eventId: string;
 }
 
 export type FirmCommand =
@@ -40,43 +50,67 @@ export type FirmCommand =
       readonly to: string;
       readonly label: string;
       readonly description?: string;
-    };
+    }
+  | (Target & { readonly type: 'recode-event'; readonly changes: Readonly<Record<string, unknown>>; readonly reason: string; readonly coder?: string })
+  | (Target & { readonly type: 'retract-event'; readonly reason: string })
+  | (Target & { readonly type: 'attach-evidence'; readonly sources: unknown })
+  | (Target & { readonly type: 'code-event'; readonly coder: string; readonly mode: unknown; readonly orientation: unknown; readonly note?: string });
 
 export interface DecideContext {
   readonly today: Date;
 }
 
-const startOf = (text: string): string => {
-  const parsed = parseOccurred(text);
-  return isOccurredError(parsed) ? text : parsed.start;
-};
+/** Fields a recode may change (FORMAT.md names; `kind`, `firm` and `title` are the event's identity). */
+export const RECODABLE_COMMON = ['mode', 'orientation', 'occurred', 'claimsResponsiveness', 'confidence', 'tags'] as const;
 
-export const initialFirmState = (): FirmState => ({ registered: false, eventIds: new Set() });
+export const initialFirmState = (): FirmState => ({ registered: false, eventIds: new Set(), fieldEvents: new Map() });
 
 export function evolveFirm(state: FirmState, event: FirmEvent & { id?: string }): FirmState {
-  // The id set is shared along one fold and grown in place: copying it per event would make
-  // loading a 10,000-event firm quadratic. States from a fold are never reused after evolving.
+  // The id set and event map are shared along one fold and grown in place: copying them per
+  // event would make loading a 10,000-event firm quadratic. A folded state is never reused
+  // after it has been evolved further.
   const eventIds = state.eventIds as Set<string>;
+  const fieldEvents = state.fieldEvents as Map<string, KnownFieldEvent>;
   if (event.id) eventIds.add(event.id);
   switch (event.type) {
     case 'firm-registered':
-      return { ...state, registered: true, firm: event.data.firm, study: event.data.study, name: event.data.name, eventIds };
-    case 'phase-declared':
-      return { ...state, eventIds };
-    case 'ownership-change': {
-      // Events arrive in recording order, not occurred order: the current owner is the one
-      // named by the latest change in occurred time.
-      const since = startOf(event.data.occurred);
-      const later = state.ownerSince === undefined || since >= state.ownerSince;
-      return later ? { ...state, owner: event.data.newOwner, ownerSince: since, eventIds } : { ...state, eventIds };
+      return { ...state, registered: true, firm: event.data.firm, study: event.data.study, name: event.data.name };
+    case 'event-recoded': {
+      const target = fieldEvents.get(event.data.eventId);
+      if (target) fieldEvents.set(event.data.eventId, { ...target, data: { ...target.data, ...event.data.changes } as FieldEventData });
+      return state;
     }
+    case 'event-retracted': {
+      const target = fieldEvents.get(event.data.eventId);
+      if (target) fieldEvents.set(event.data.eventId, { ...target, retracted: true });
+      return state;
+    }
+    case 'phase-declared':
+    case 'evidence-attached':
+    case 'event-coded':
+      return state;
     default:
-      return { ...state, eventIds };
+      if (event.id) fieldEvents.set(event.id, { data: event.data, retracted: false });
+      return state;
   }
 }
 
 function requireRegistered(state: FirmState, firm: string): void {
   if (!state.registered) throw new NotFoundError('firm', firm, 'firm');
+}
+
+function reasonProblem(reason: unknown): FieldProblem[] {
+  if (typeof reason !== 'string' || reason.trim() === '') return [{ field: 'reason', message: 'is required: say why, for the audit trail' }];
+  if (reason.length > LIMITS.quote) return [{ field: 'reason', message: `must be at most ${LIMITS.quote} characters` }];
+  return [];
+}
+
+function target(state: FirmState, c: Target): KnownFieldEvent {
+  requireRegistered(state, c.firm);
+  const known = state.fieldEvents.get(c.eventId);
+  if (!known) throw new NotFoundError(`event in firm ${c.firm}`, c.eventId, 'eventId');
+  if (known.retracted) throw new ConflictError(`event ${c.eventId} was retracted; a retracted event cannot be changed`, 'eventId');
+  return known;
 }
 
 export function decideFirm(command: FirmCommand, state: FirmState, ctx: DecideContext): FirmEvent[] {
@@ -113,7 +147,7 @@ export function decideFirm(command: FirmCommand, state: FirmState, ctx: DecideCo
       const data: FieldEventData = normalized.value!;
       requireRegistered(state, data.firm);
       if (data.kind === 'ownership-change') {
-        const current = data.previousOwner ?? currentOwnerAt(state, data.occurred);
+        const current = data.previousOwner ?? ownerBefore(state, data.occurred);
         if (current !== undefined && current === data.newOwner) {
           throw InvalidInputError.field('newOwner', `"${data.newOwner}" already owns ${data.firm}`);
         }
@@ -149,15 +183,107 @@ export function decideFirm(command: FirmCommand, state: FirmState, ctx: DecideCo
         },
       ];
     }
+    case 'recode-event': {
+      const reasonProblems = reasonProblem(command.reason);
+      if (reasonProblems.length) throw new InvalidInputError(reasonProblems);
+      const known = target(state, command);
+      const changes = recodeChanges(known.data, command.changes, ctx);
+      return [
+        {
+          type: 'event-recoded',
+          data: {
+            firm: command.firm,
+            eventId: command.eventId,
+            changes,
+            reason: command.reason,
+            ...(command.coder ? { coder: command.coder } : {}),
+          },
+        },
+      ];
+    }
+    case 'retract-event': {
+      const reasonProblems = reasonProblem(command.reason);
+      if (reasonProblems.length) throw new InvalidInputError(reasonProblems);
+      target(state, command);
+      return [{ type: 'event-retracted', data: { firm: command.firm, eventId: command.eventId, reason: command.reason } }];
+    }
+    case 'attach-evidence': {
+      const problems: FieldProblem[] = [];
+      const sources: Source[] = sourcesOf(problems, command.sources);
+      if (!problems.length && sources.length === 0) problems.push({ field: 'sources', message: 'must list at least one source' });
+      if (problems.length) throw new InvalidInputError(problems);
+      target(state, command);
+      return [{ type: 'evidence-attached', data: { firm: command.firm, eventId: command.eventId, sources } }];
+    }
+    case 'code-event': {
+      const problems: FieldProblem[] = [];
+      const coderProblem = typeof command.coder !== 'string' || command.coder.trim() === '' || command.coder.length > LIMITS.shortText;
+      if (coderProblem) problems.push({ field: 'coder', message: `is required, at most ${LIMITS.shortText} characters` });
+      if (typeof command.mode !== 'string' || !(MODES as readonly string[]).includes(command.mode)) {
+        problems.push({ field: 'mode', message: `must be one of ${MODES.join(', ')}` });
+      }
+      const o = command.orientation;
+      if (typeof o !== 'number' || !Number.isInteger(o) || o < LIMITS.orientationMin || o > LIMITS.orientationMax) {
+        problems.push({ field: 'orientation', message: 'must be an integer from -2 to +2' });
+      }
+      if (problems.length) throw new InvalidInputError(problems);
+      target(state, command);
+      return [
+        {
+          type: 'event-coded',
+          data: {
+            firm: command.firm,
+            eventId: command.eventId,
+            coder: command.coder,
+            mode: command.mode as Mode,
+            orientation: o as number,
+            ...(command.note ? { note: command.note } : {}),
+          },
+        },
+      ];
+    }
   }
 }
 
+/** Validates a recode by checking the event as it would read afterwards against every rule. */
+function recodeChanges(current: FieldEventData, raw: Readonly<Record<string, unknown>>, ctx: DecideContext): RecodeChanges {
+  const allowed = new Set<string>([...RECODABLE_COMMON, ...KIND_FIELDS[current.kind].required, ...KIND_FIELDS[current.kind].optional]);
+  const present = Object.entries(raw).filter(([, v]) => v !== undefined);
+  const problems: FieldProblem[] = present
+    .filter(([k]) => !allowed.has(k))
+    .map(([k]) => ({
+      field: k,
+      message: ['kind', 'firm', 'title', 'description', 'sources'].includes(k)
+        ? 'cannot be recoded (retract the event and log a corrected one; add sources as evidence)'
+        : `is not a code of kind ${current.kind}`,
+    }));
+  if (problems.length) throw new InvalidInputError(problems);
+  const changes = Object.fromEntries(present.filter(([k, v]) => JSON.stringify(v) !== JSON.stringify((current as unknown as Record<string, unknown>)[k])));
+  if (Object.keys(changes).length === 0) {
+    throw InvalidInputError.field('changes', 'nothing to recode: give at least one field with a new value');
+  }
+  const merged = normalizeFieldEvent({ ...current, ...changes }, ctx.today);
+  if (merged.problems.length) throw new InvalidInputError(merged.problems);
+  return changes as RecodeChanges;
+}
+
 /**
- * The owner the firm had just before `occurred`, as far as the log tells. Only the latest
- * known change is kept in state, so a change logged for an earlier date is checked against
- * nothing rather than against a later owner (a back-dated entry cannot contradict it).
+ * The owner the firm had at `occurred`, by the latest non-retracted ownership change whose
+ * interval began no later (recording order is not occurred order: a change logged late may have
+ * happened early).
  */
-function currentOwnerAt(state: FirmState, occurred: string): string | undefined {
-  if (state.ownerSince === undefined || startOf(occurred) < state.ownerSince) return undefined;
-  return state.owner;
+function ownerBefore(state: FirmState, occurred: string): string | undefined {
+  const at = startOf(occurred);
+  let best: { since: string; owner: string } | undefined;
+  for (const { data, retracted } of state.fieldEvents.values()) {
+    if (retracted || data.kind !== 'ownership-change' || !data.newOwner) continue;
+    const since = startOf(data.occurred);
+    if (since <= at && (!best || since >= best.since)) best = { since, owner: data.newOwner };
+  }
+  return best?.owner;
+}
+
+function startOf(text: string): string {
+  const parsed = parseOccurred(text);
+  return isOccurredError(parsed) ? text : parsed.start;
 }

@@ -28,6 +28,28 @@ export interface TimelineEntry extends KindFields {
   readonly recordedAt: string;
   readonly recordedBy: string;
   readonly globalPosition: number;
+  // The fields below are set by the timeline projection; analysis input built elsewhere
+  // (synthetic firms in tests) may leave them out.
+  /** Who coded it: the event's `coder`, else who recorded it. */
+  readonly coder?: string;
+  /** The coding as first recorded, before any recode (what inter-coder agreement compares). */
+  readonly originalCoding?: { readonly mode: Mode; readonly orientation: number };
+  /** Number of recodes applied, and when the latest was recorded. */
+  readonly recodes?: number;
+  readonly lastRecodedAt?: string;
+  /** Sources attached after the event was logged (already included in `sources`). */
+  readonly attachedSources?: number;
+}
+
+/** An independent coding of an event by a researcher (blind second coding). */
+export interface Coding {
+  readonly firm: string;
+  readonly eventId: string;
+  readonly coder: string;
+  readonly mode: Mode;
+  readonly orientation: number;
+  readonly note?: string;
+  readonly recordedAt: string;
 }
 
 /** A phase the researcher declared themselves (temporal bracketing). */

@@ -7,6 +7,9 @@ export const COLLECTIONS = {
   tracks: 'tracks',
   phases: 'phases',
   patterns: 'patterns',
+  codings: 'codings',
+  eventFirms: 'event-firms',
+  codebooks: 'codebooks',
 } as const;
 
 /** Partition for collections that are not split by firm. */

@@ -4,25 +4,57 @@ import type { DeclaredPhase, TimelineEntry } from '../domain/timeline.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { positionKey } from './collections.js';
 
+/** The entry for a field event as first logged. */
 export function toTimelineEntry(event: StoredEvent): TimelineEntry {
   const data = event.data as FieldEventData;
+  const recordedBy = String(event.metadata.recordedBy ?? 'unknown');
+  return withData(
+    {
+      id: event.id,
+      recordedAt: event.recordedAt,
+      recordedBy,
+      globalPosition: event.globalPosition,
+      coder: data.coder ?? recordedBy,
+      originalCoding: { mode: data.mode, orientation: data.orientation },
+      recodes: 0,
+      attachedSources: 0,
+    },
+    data,
+  );
+}
+
+type Envelope = Pick<
+  TimelineEntry,
+  'id' | 'recordedAt' | 'recordedBy' | 'globalPosition' | 'coder' | 'originalCoding' | 'recodes' | 'lastRecodedAt' | 'attachedSources'
+>;
+
+/** Rebuilds the date-derived fields, so a recoded `occurred` moves the event on the timeline. */
+export function withData(envelope: Envelope, data: FieldEventData): TimelineEntry {
   const when = occurred(data.occurred);
-  return {
-    ...data,
-    id: event.id,
-    precision: when.precision,
-    start: when.start,
-    end: when.end,
-    month: anchorMonth(when),
-    recordedAt: event.recordedAt,
-    recordedBy: String(event.metadata.recordedBy ?? 'unknown'),
-    globalPosition: event.globalPosition,
-  };
+  return { ...data, ...envelope, precision: when.precision, start: when.start, end: when.end, month: anchorMonth(when) };
+}
+
+/** The logged data of an entry, without what the timeline derived or counted. */
+export function dataOf(entry: TimelineEntry): FieldEventData {
+  const {
+    id: _id, precision: _p, start: _s, end: _e, month: _m, recordedAt: _ra, recordedBy: _rb, globalPosition: _g,
+    coder: _c, originalCoding: _o, recodes: _r, lastRecodedAt: _l, attachedSources: _a, ...data
+  } = entry;
+  return data as FieldEventData;
+}
+
+export function envelopeOf(entry: TimelineEntry): Envelope {
+  const { id, recordedAt, recordedBy, globalPosition, coder, originalCoding, recodes, lastRecodedAt, attachedSources } = entry;
+  return { id, recordedAt, recordedBy, globalPosition, coder, originalCoding, recodes, attachedSources, ...(lastRecodedAt ? { lastRecodedAt } : {}) };
 }
 
 /** Timeline order (README "Timeline order"): interval start, coarser first, then recording order. */
 export function timelineSortKey(entry: Pick<TimelineEntry, 'occurred' | 'globalPosition'>): string {
   return `${occurredSortKey(occurred(entry.occurred))}#${positionKey(entry.globalPosition)}`;
+}
+
+export function phaseSortKey(phase: Pick<DeclaredPhase, 'from' | 'globalPosition'>): string {
+  return `${occurredSortKey(occurred(phase.from))}#${positionKey(phase.globalPosition)}`;
 }
 
 export function toDeclaredPhase(event: StoredEvent): DeclaredPhase {

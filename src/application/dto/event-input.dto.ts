@@ -162,6 +162,13 @@ export class EventInputDto {
   @MaxLength(LIMITS.tag, { each: true })
   tags?: string[];
 
+  @ApiPropertyOptional({ description: 'The researcher who coded the event; default: who records it.' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.shortText)
+  coder?: string;
+
   @ApiPropertyOptional({ description: 'ownership-change (required): the new owner.' })
   @IsOptional()
   @IsString()

@@ -93,8 +93,10 @@ export class SqliteEventStore implements EventStore {
 
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     const run = this.database.db.transaction((reqs: readonly AppendRequest[]) => reqs.map((r) => this.appendOne(r)));
+    // Copied now, not when the lock is granted, so a caller changing its array afterwards changes nothing.
+    const copy = reqs(requests);
     // The write lock keeps appends out of a read-model transaction that is awaiting between statements.
-    return this.database.writeLock.run(() => run(reqs(requests)));
+    return this.database.writeLock.run(() => run(copy));
   }
 
   private appendOne(request: AppendRequest): AppendResult {

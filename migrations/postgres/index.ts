@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import * as events from './20261123T1500-events.js';
+import * as readModels from './20261123T1501-read-models.js';
+
+/**
+ * Imported statically, like migrations/sqlite/index.ts, so the same provider works from the
+ * TypeScript sources and from the compiled `dist/`. Add new steps at the end with a later
+ * timestamp; never edit a step that has shipped.
+ */
+export const postgresMigrations: Record<string, Migration> = {
+  '20261123T1500-events': events,
+  '20261123T1501-read-models': readModels,
+};

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { DuplicateEventIdError, WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
+import { PostgresDatabase } from '../../src/event-store/postgres/postgres-database.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { PostgresReadModelStore } from '../../src/event-store/postgres/postgres-read-model-store.js';
+import { collect, newEvent, rejection } from '../contract/contract-support.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../contract/postgres-throwaway-database.js';
+
+/** What is specific to the PostgreSQL adapter, beyond the shared contract suite. */
+describe('postgres event store', () => {
+  let database: ThrowawayDatabase;
+
+  beforeAll(async () => {
+    database = await createThrowawayDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('migrates once when several processes start at the same time', async () => {
+    // Separate pools stand in for separate processes: nothing is shared but the server.
+    const starters = Array.from({ length: 4 }, () => new PostgresDatabase(database.url));
+    try {
+      await Promise.all(starters.map((s) => s.migrate()));
+      const { rows } = await starters[0]!.pool.query<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name');
+      expect(rows.map((r) => r.name)).toEqual(['20261123T1500-events', '20261123T1501-read-models']);
+      const tables = await starters[0]!.pool.query<{ t: string }>(
+        "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+      );
+      expect(tables.rows.map((r) => r.t)).toEqual(
+        expect.arrayContaining(['events', 'projection_checkpoints', 'read_models']),
+      );
+      const held = await starters[0]!.pool.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'");
+      expect(held.rowCount).toBe(0);
+    } finally {
+      await Promise.all(starters.map((s) => s.close()));
+    }
+  });
+
+  it('accepts a caller-built Pool, shares it with the read-model store, and close() ends it once', async () => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 3 });
+    const shared = new PostgresDatabase(pool);
+    const events = new PostgresEventStore(shared);
+    const readModels = new PostgresReadModelStore(shared);
+    await Promise.all([events.init(), readModels.init()]);
+    const r = await events.appendToStream({ streamId: 'firm-pool', expectedVersion: 'no-stream', events: [newEvent()] });
+    expect(typeof r.lastGlobalPosition).toBe('number');
+    await events.close();
+    await readModels.close(); // the second close of a shared database is a no-op, not an error
+    expect(pool.ended).toBe(true);
+  });
+
+  describe('constraint backstops for writers that bypass the append lock', () => {
+    let store: PostgresEventStore;
+    beforeAll(async () => {
+      store = new PostgresEventStore(database.url);
+      await store.init();
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    /** Runs `write` while a raw transaction holds an uncommitted row, then commits that row. */
+    async function raceAgainstRawInsert(eventId: string, streamId: string, write: () => Promise<unknown>) {
+      const raw = await store.database.pool.connect();
+      try {
+        await raw.query('BEGIN');
+        await raw.query(
+          `INSERT INTO events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at)
+           VALUES ($1, $2, 0, 'Raw', '{}', '{}', now())`,
+          [eventId, streamId],
+        );
+        const pending = rejection(write()); // blocks on the unique index until `raw` ends
+        await sleep(200);
+        await raw.query('COMMIT');
+        return await pending;
+      } finally {
+        raw.release();
+      }
+    }
+
+    it('a unique violation on (stream_id, stream_revision) becomes WrongExpectedVersionError', async () => {
+      const err = await raceAgainstRawInsert(newEvent().id, 'firm-raced', () =>
+        store.appendToStream({ streamId: 'firm-raced', expectedVersion: 'no-stream', events: [newEvent()] }),
+      );
+      expect(err).toBeInstanceOf(WrongExpectedVersionError);
+      expect(err).toMatchObject({ streamId: 'firm-raced', expected: 'no-stream', actual: 0 });
+    });
+
+    it('a unique violation on event_id becomes DuplicateEventIdError', async () => {
+      const event = newEvent();
+      const err = await raceAgainstRawInsert(event.id, 'firm-raw-owner', () =>
+        store.appendToStream({ streamId: 'firm-other', expectedVersion: 'no-stream', events: [event] }),
+      );
+      expect(err).toBeInstanceOf(DuplicateEventIdError);
+      expect(err).toMatchObject({ eventId: event.id });
+      expect(await store.streamRevision('firm-other')).toBe(-1);
+    });
+  });
+
+  it('keeps a copied event\'s recordedAt and stamps new ones with the commit time', async () => {
+    const store = new PostgresEventStore(database.url);
+    await store.init();
+    try {
+      const before = Date.now();
+      const copied = { ...newEvent(), recordedAt: '2019-03-04T05:06:07.089Z' };
+      await store.appendToStream({ streamId: 'firm-times', expectedVersion: 'no-stream', events: [copied, newEvent()] });
+      const [old, fresh] = await collect(store.readStream('firm-times'));
+      expect(old!.recordedAt).toBe('2019-03-04T05:06:07.089Z');
+      expect(Date.parse(fresh!.recordedAt)).toBeGreaterThanOrEqual(before - 1000);
+      expect(fresh!.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    } finally {
+      await store.close();
+    }
+  });
+});
