@@ -4,18 +4,19 @@ import type { AnalysisParameters } from './parameters.js';
 import { resolveParameters } from './parameters.js';
 import { slotOfMonth } from './periods.js';
 import type { PeriodGrid } from './periods.js';
-import { gridFor, isResistedRoutineChange } from './tracks.js';
+import { computeTracks, gridFor } from './tracks.js';
+import type { OrientationTracks, TrackMove } from './tracks.js';
 
 export type AmbiguityReason = 'demand-shift' | 'irregular-profit' | 'declining-profit' | 'conflicting-decisions';
 
 /**
  * One event changing goal ambiguity: raising it (claim 4), with the events it conflicts with, if
- * any; or, for a decisive act, resolving part of it.
+ * any; or, for a committing act, resolving part of it.
  */
 export interface AmbiguitySignal {
   readonly id: string;
   readonly slot: number;
-  readonly reason: AmbiguityReason | 'decisive-act';
+  readonly reason: AmbiguityReason | 'commitment';
   /** Raising: the contribution combined in. Resolving: the share of the level removed. */
   readonly amount: number;
   /** For conflicting decisions: the previous, opposite-signed decision it switches against. */
@@ -23,7 +24,7 @@ export interface AmbiguitySignal {
 }
 
 export function raisesAmbiguity(s: AmbiguitySignal): boolean {
-  return s.reason !== 'decisive-act';
+  return s.reason !== 'commitment';
 }
 
 export interface AmbiguitySeries {
@@ -42,9 +43,12 @@ export interface AmbiguitySeries {
  */
 export function ambiguitySignals(
   sorted: readonly TimelineEntry[],
-  grid: PeriodGrid,
+  tracks: OrientationTracks,
   params: AnalysisParameters,
 ): AmbiguitySignal[] {
+  const grid = tracks.grid;
+  const moves = new Map<string, TrackMove>();
+  for (const m of [...tracks.declaredMoves, ...tracks.enactedMoves]) moves.set(m.id, m);
   const signals: AmbiguitySignal[] = [];
   let last: { id: string; slot: number; sign: number } | null = null;
   for (const e of sorted) {
@@ -67,9 +71,11 @@ export function ambiguitySignals(
       }
       last = { id: e.id, slot, sign };
     }
-    const strategizing = e.mode === 'interactive' || (e.mode === 'procedural' && !isResistedRoutineChange(e));
-    if (strategizing && Math.abs(e.orientation) >= 2 && !switched) {
-      push('decisive-act', params.ambiguityResolvedByDecisiveAct);
+    // A commitment: an act that moved its track and agrees with that track's recent acts (its
+    // own orientation is their median), without switching against the last decision.
+    const move = moves.get(e.id);
+    if (move && !switched && move.effectiveTarget === move.target) {
+      push('commitment', params.ambiguityResolvedByCommitment);
     }
   }
   return signals;
@@ -79,14 +85,15 @@ export function ambiguitySignals(
  * Goal ambiguity per period: each period the previous level decays by the half-life, then each
  * new signal is combined as an independent source of doubt, a ← 1 − (1 − a)(1 − c), which keeps
  * the level in [0, 1] without clipping and lets repeated signals accumulate with diminishing
- * effect; a decisive act removes a share of it, a ← a(1 − r).
+ * effect; a committing act removes a share of it, a ← a(1 − r).
  */
 export function computeAmbiguity(
   sorted: readonly TimelineEntry[],
-  grid: PeriodGrid,
+  tracks: OrientationTracks,
   params: AnalysisParameters,
 ): AmbiguitySeries {
-  const signals = ambiguitySignals(sorted, grid, params);
+  const grid = tracks.grid;
+  const signals = ambiguitySignals(sorted, tracks, params);
   const decay = Math.pow(0.5, 1 / params.ambiguityHalfLifePeriods);
   const values: number[] = new Array<number>(grid.count).fill(0);
   let level = 0;
@@ -95,7 +102,7 @@ export function computeAmbiguity(
     level *= decay;
     while (next < signals.length && signals[next]!.slot <= slot) {
       const signal = signals[next++]!;
-      level = signal.reason === 'decisive-act' ? level * (1 - signal.amount) : 1 - (1 - level) * (1 - signal.amount);
+      level = signal.reason === 'commitment' ? level * (1 - signal.amount) : 1 - (1 - level) * (1 - signal.amount);
     }
     values[slot] = level;
   }
@@ -108,5 +115,6 @@ export function goalAmbiguity(
   overrides: Partial<AnalysisParameters> = {},
 ): AmbiguitySeries {
   const params = resolveParameters(overrides);
-  return computeAmbiguity(sortForAnalysis(entries), gridFor(entries, params), params);
+  const sorted = sortForAnalysis(entries);
+  return computeAmbiguity(sorted, computeTracks(sorted, gridFor(entries, params), params), params);
 }

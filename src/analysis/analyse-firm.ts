@@ -56,7 +56,7 @@ export function analyseFirm(
   const sorted = sortForAnalysis(entries);
   const grid = gridFor(sorted, params);
   const tracks = computeTracks(sorted, grid, params);
-  const ambiguity = computeAmbiguity(sorted, grid, params);
+  const ambiguity = computeAmbiguity(sorted, tracks, params);
   const detection = detectPhases(sorted, tracks, ambiguity, params);
   return {
     method: { name: METHOD_NAME, version: METHOD_VERSION, parameters: params },

@@ -31,7 +31,7 @@ const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 /**
  * A declared move to cost after slot `at`: within `windowSlots` the declared track falls at
  * least `costMoveMinDrop` below its level just before `at` and reaches the cost threshold.
- * Returns the interactive events that pushed it towards cost, or null.
+ * Returns the interactive events that pointed it towards cost, or null.
  */
 function declaredMoveToCost(input: CheckInput, at: number, windowSlots: number): { moves: TrackMove[]; reached: number } | null {
   const { tracks, params } = input;
@@ -41,7 +41,9 @@ function declaredMoveToCost(input: CheckInput, at: number, windowSlots: number):
   let lowest = Infinity;
   for (let s = at; s <= last; s++) lowest = Math.min(lowest, tracks.declared[s]!);
   if (!(baseline - lowest >= params.costMoveMinDrop && lowest <= params.costThreshold)) return null;
-  const moves = tracks.declaredMoves.filter((m) => m.slot >= at && m.slot <= last && m.after < m.before);
+  // Every act that pointed towards cost, including one damped as a lone deviation: it is part of
+  // the story even when the track moved only with the act that followed it.
+  const moves = tracks.declaredMoves.filter((m) => m.slot >= at && m.slot <= last && m.target < m.before);
   return { moves, reached: lowest };
 }
 

@@ -11,3 +11,6 @@ export * from './phases.js';
 export * from './researcher-phases.js';
 export * from './smoothing.js';
 export * from './tracks.js';
+export * from './clustering.js';
+export * from './compare.js';
+export * from './optimal-matching.js';

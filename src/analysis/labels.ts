@@ -3,7 +3,8 @@ import type { AnalysisParameters } from './parameters.js';
 
 /**
  * The configuration label of one period. Precedence, most specific first:
- * 1. `ambiguity` — goals are in doubt; claim 4 makes this the state that precedes a move to
+ * 1. `ambiguity` — goals are in doubt (entered at `ambiguityThreshold`, kept down to
+ *    `ambiguityExitThreshold` when the previous period was ambiguity); claim 4 makes this the state that precedes a move to
  *    cost, so it is reported even while talk and routines are apart;
  * 2. `decoupled` — declared and enacted far apart (claim 3's resistance, claim 5's fallacy);
  * 3. `customization` / `cost` — by the mean of the two tracks;
@@ -14,8 +15,11 @@ export function labelPeriod(
   enacted: number,
   ambiguity: number,
   params: AnalysisParameters,
+  previous: PhaseLabel | null = null,
 ): PhaseLabel {
-  if (ambiguity >= params.ambiguityThreshold) return 'ambiguity';
+  // Hysteresis: ambiguity is entered at the threshold and left only below the exit threshold.
+  const threshold = previous === 'ambiguity' ? params.ambiguityExitThreshold : params.ambiguityThreshold;
+  if (ambiguity >= threshold) return 'ambiguity';
   if (Math.abs(declared - enacted) >= params.decoupledGap) return 'decoupled';
   const position = (declared + enacted) / 2;
   if (position >= params.customizationThreshold) return 'customization';

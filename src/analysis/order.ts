@@ -16,8 +16,17 @@ export function compareForAnalysis(a: TimelineEntry, b: TimelineEntry): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * Same order as `compareForAnalysis`, computed once per entry: month and the occurred key have
+ * fixed widths, so one concatenated string compares exactly like the (month, key, id) tuple.
+ */
 export function sortForAnalysis(entries: readonly TimelineEntry[]): TimelineEntry[] {
-  return [...entries].sort(compareForAnalysis);
+  const keyed = entries.map((e) => ({
+    key: e.month + occurredSortKey({ text: e.occurred, precision: e.precision, start: e.start, end: e.end }) + e.id,
+    e,
+  }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.e);
 }
 
 /** Orientation −2..+2 on the track scale −1..+1, clamped against out-of-range coding. */

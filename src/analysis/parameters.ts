@@ -22,6 +22,13 @@ export interface AnalysisParameters {
   /** Share of the distance to a procedural event's orientation the enacted track moves. */
   readonly enactedStepWeight: number;
   /**
+   * A track steps towards the median orientation of its last this-many acts (this one included),
+   * so a lone act against its recent predecessors is damped; 1 = each act's own orientation.
+   */
+  readonly trackMedianOf: number;
+  /** Acts older than this many periods no longer count in that median. */
+  readonly trackMemoryPeriods: number;
+  /**
    * Multiplies the step weight by the coder's confidence, so a low-confidence event nudges a
    * track less than a well-sourced one.
    */
@@ -43,12 +50,12 @@ export interface AnalysisParameters {
   /** Ambiguity halves after this many periods without a new signal. */
   readonly ambiguityHalfLifePeriods: number;
   /**
-   * Share of the ambiguity a decisive act removes: a strategizing event (interactive, or a
-   * procedural change that was not resisted) at full orientation (±2) that does not switch
-   * against the previous decision. DOMAIN.md names the *resolution* of ambiguity as a phase
-   * boundary; a firm resolves its doubt by committing, not only by time passing.
+   * Share of the ambiguity a commitment removes: an act that moves a track and agrees with that
+   * track's recent acts (its orientation is their median), without switching against the last
+   * decision. DOMAIN.md names the *resolution* of ambiguity as a phase boundary; a firm resolves
+   * its doubt by committing, not only by time passing.
    */
-  readonly ambiguityResolvedByDecisiveAct: number;
+  readonly ambiguityResolvedByCommitment: number;
 
   // --- period labels ------------------------------------------------------------------
   /** Mean of declared and enacted at or above this → customization. */
@@ -59,6 +66,12 @@ export interface AnalysisParameters {
   readonly decoupledGap: number;
   /** Ambiguity at or above this → ambiguity (takes precedence over every other label). */
   readonly ambiguityThreshold: number;
+  /**
+   * Once a period is labelled ambiguity, later periods keep that label while ambiguity stays at
+   * or above this lower value (hysteresis), so a level hovering at the threshold does not
+   * flicker in and out. Equal to `ambiguityThreshold` turns it off.
+   */
+  readonly ambiguityExitThreshold: number;
 
   // --- phase smoothing (flexible phase mapping) ---------------------------------------
   /** Shortest phase, in periods; shorter runs are merged into the most similar neighbour. */
@@ -86,22 +99,25 @@ export const METHOD_VERSION = '1.0.0';
 export const DEFAULT_PARAMETERS: AnalysisParameters = Object.freeze({
   granularity: 'month',
   until: null,
-  declaredStepWeight: 0.6,
-  enactedStepWeight: 0.6,
+  declaredStepWeight: 0.5,
+  enactedStepWeight: 0.5,
+  trackMedianOf: 3,
+  trackMemoryPeriods: 24,
   confidenceWeights: Object.freeze({ low: 0.5, medium: 1, high: 1 }),
   unobservedTrackMirrorsOther: true,
-  ambiguityFromDemandShift: 0.4,
-  ambiguityFromIrregularProfit: 0.4,
+  ambiguityFromDemandShift: 0.35,
+  ambiguityFromIrregularProfit: 0.35,
   ambiguityFromDecliningProfit: 0.3,
-  ambiguityFromConflictingDecisions: 0.3,
+  ambiguityFromConflictingDecisions: 0.2,
   conflictWindowPeriods: 6,
-  ambiguityHalfLifePeriods: 6,
-  ambiguityResolvedByDecisiveAct: 0.5,
+  ambiguityHalfLifePeriods: 9,
+  ambiguityResolvedByCommitment: 0.5,
   customizationThreshold: 0.3,
   costThreshold: -0.3,
   decoupledGap: 0.6,
   ambiguityThreshold: 0.5,
-  minPhasePeriods: 3,
+  ambiguityExitThreshold: 0.4,
+  minPhasePeriods: 6,
   deviationTolerancePeriods: 1,
   boundaryWindowPeriods: 3,
   resistanceMinPeriods: 6,
@@ -133,6 +149,10 @@ export function resolveParameters(overrides: Partial<AnalysisParameters> = {}): 
   }
   unit('declaredStepWeight', p.declaredStepWeight);
   unit('enactedStepWeight', p.enactedStepWeight);
+  if (!Number.isInteger(p.trackMedianOf) || p.trackMedianOf < 1) {
+    throw new RangeError(`analysis parameter trackMedianOf must be a whole number ≥ 1 (got ${p.trackMedianOf})`);
+  }
+  count('trackMemoryPeriods', p.trackMemoryPeriods);
   for (const [k, v] of Object.entries(p.confidenceWeights)) unit(`confidenceWeights.${k}` as keyof AnalysisParameters, v);
   unit('ambiguityFromDemandShift', p.ambiguityFromDemandShift);
   unit('ambiguityFromIrregularProfit', p.ambiguityFromIrregularProfit);
@@ -140,8 +160,12 @@ export function resolveParameters(overrides: Partial<AnalysisParameters> = {}): 
   unit('ambiguityFromConflictingDecisions', p.ambiguityFromConflictingDecisions);
   count('conflictWindowPeriods', p.conflictWindowPeriods);
   positive('ambiguityHalfLifePeriods', p.ambiguityHalfLifePeriods);
-  unit('ambiguityResolvedByDecisiveAct', p.ambiguityResolvedByDecisiveAct);
+  unit('ambiguityResolvedByCommitment', p.ambiguityResolvedByCommitment);
   unit('ambiguityThreshold', p.ambiguityThreshold);
+  unit('ambiguityExitThreshold', p.ambiguityExitThreshold);
+  if (p.ambiguityExitThreshold > p.ambiguityThreshold) {
+    throw new RangeError('analysis parameter ambiguityExitThreshold must not exceed ambiguityThreshold');
+  }
   if (!(p.costThreshold < p.customizationThreshold)) {
     throw new RangeError('analysis parameter costThreshold must be below customizationThreshold');
   }

@@ -4,10 +4,17 @@ import type { Granularity } from './parameters.js';
  * Periods are counted as whole months since year 0 so that quarters and years are plain
  * integer divisions (year·12 is divisible by 3 and 12) and arithmetic never touches Date.
  */
+// A firm has thousands of events but a few hundred distinct months; parsing each once keeps the
+// per-event cost of placing events on the grid negligible. The cache is invisible to callers.
+const MONTH_INDEX = new Map<string, number>();
+
 export function monthIndex(month: string): number {
-  const year = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return year * 12 + (m - 1);
+  let index = MONTH_INDEX.get(month);
+  if (index === undefined) {
+    index = Number(month.slice(0, 4)) * 12 + (Number(month.slice(5, 7)) - 1);
+    if (MONTH_INDEX.size < 100_000) MONTH_INDEX.set(month, index);
+  }
+  return index;
 }
 
 export function monthFromIndex(index: number): string {
@@ -67,4 +74,15 @@ export const EMPTY_GRID: PeriodGrid = { granularity: 'month', first: 0, count: 0
 /** Position of a month on the grid (may be outside 0..count−1). */
 export function slotOfMonth(grid: PeriodGrid, month: string): number {
   return periodIndexOfMonth(month, grid.granularity) - grid.first;
+}
+
+/** Reads a period key back (`YYYY-MM`, `YYYY-Qn` or `YYYY`); null when it is none of them. */
+export function parsePeriodKey(key: string): { granularity: Granularity; index: number } | null {
+  let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(key);
+  if (m) return { granularity: 'month', index: Number(m[1]) * 12 + Number(m[2]) - 1 };
+  m = /^(\d{4})-Q([1-4])$/.exec(key);
+  if (m) return { granularity: 'quarter', index: Number(m[1]) * 4 + Number(m[2]) - 1 };
+  m = /^(\d{4})$/.exec(key);
+  if (m) return { granularity: 'year', index: Number(m[1]) };
+  return null;
 }

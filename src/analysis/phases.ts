@@ -119,7 +119,7 @@ export function detectPhases(
     const d = tracks.declared[i]!;
     const e = tracks.enacted[i]!;
     const a = ambiguity.values[i]!;
-    rawLabels.push(labelPeriod(d, e, a, params));
+    rawLabels.push(labelPeriod(d, e, a, params, i > 0 ? rawLabels[i - 1]! : null));
     features.push([d, e, a]);
   }
   const labels = enforceMinLength(

@@ -10,7 +10,10 @@ export interface TrackMove {
   readonly id: string;
   /** Index on the period grid. */
   readonly slot: number;
+  /** The act's own orientation on the track scale. */
   readonly target: number;
+  /** What the track stepped towards: the median of the recent acts (see computeTracks). */
+  readonly effectiveTarget: number;
   readonly before: number;
   readonly after: number;
 }
@@ -61,6 +64,12 @@ export function isResistedRoutineChange(e: TimelineEntry): boolean {
  * a routine change coded `resisted` is procedural but leaves enacted where it was, and is
  * recorded as resistance. `context` events move neither.
  *
+ * The step goes towards the median orientation of the track's last `trackMedianOf` acts within
+ * `trackMemoryPeriods`, this one included (never away from the act's own orientation). One act
+ * against the run of its recent predecessors is thus not yet a move — the event-level form of Holmes & Poole's tolerance of a single
+ * deviation — while two in a row are (a new programme is rarely one statement). With
+ * `trackMedianOf: 1` this is the plain exponential update.
+ *
  * `sorted` must be in analysis order (see order.ts) and the grid must cover every event.
  */
 export function computeTracks(
@@ -79,6 +88,18 @@ export function computeTracks(
   const shownDeclared = (): number => d ?? (params.unobservedTrackMirrorsOther ? en : null) ?? 0;
   const shownEnacted = (): number => en ?? (params.unobservedTrackMirrorsOther ? d : null) ?? 0;
 
+  const recentDeclared: Array<{ slot: number; target: number }> = [];
+  const recentEnacted: Array<{ slot: number; target: number }> = [];
+  // Where an act steps its track: the median of the recent acts, but never *away* from the act's
+  // own orientation (a lone cost statement must not push talk towards customization).
+  const effective = (recent: Array<{ slot: number; target: number }>, slot: number, target: number, level: number): number => {
+    recent.push({ slot, target });
+    while (recent.length > params.trackMedianOf) recent.shift();
+    const kept = recent.filter((r) => slot - r.slot <= params.trackMemoryPeriods).map((r) => r.target);
+    const m = median(kept);
+    return (m - level) * (target - level) < 0 ? level : m;
+  };
+
   let next = 0;
   for (let slot = 0; slot < grid.count; slot++) {
     while (next < sorted.length && slotOfMonth(grid, sorted[next]!.month) <= slot) {
@@ -90,16 +111,18 @@ export function computeTracks(
       if (e.mode === 'interactive') {
         const before = shownDeclared();
         const from: number = d ?? 0;
-        d = from + params.declaredStepWeight * weight * (target - from);
-        declaredMoves.push({ id: e.id, slot, target, before, after: d });
+        const toward = effective(recentDeclared, slot, target, from);
+        d = from + params.declaredStepWeight * weight * (toward - from);
+        declaredMoves.push({ id: e.id, slot, target, effectiveTarget: toward, before, after: d });
       } else if (e.mode === 'procedural') {
         const before = shownEnacted();
         if (isResistedRoutineChange(e)) {
           resisted.push({ id: e.id, slot, enacted: before, declared: shownDeclared() });
         } else {
           const from: number = en ?? 0;
-          en = from + params.enactedStepWeight * weight * (target - from);
-          enactedMoves.push({ id: e.id, slot, target, before, after: en });
+          const toward = effective(recentEnacted, slot, target, from);
+          en = from + params.enactedStepWeight * weight * (toward - from);
+          enactedMoves.push({ id: e.id, slot, target, effectiveTarget: toward, before, after: en });
         }
       }
     }
@@ -107,6 +130,12 @@ export function computeTracks(
     enacted[slot] = shownEnacted();
   }
   return { grid, declared, enacted, declaredMoves, enactedMoves, resisted };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** Convenience: tracks straight from timeline entries in any order. */

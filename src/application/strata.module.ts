@@ -4,6 +4,9 @@ import { EVENT_STORE } from '../event-store/event-store.port.js';
 import { ALL_PROJECTIONS } from '../projections/all-projections.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { READ_MODEL_STORE } from '../projections/read-model-store.port.js';
+import { ExportStudyHandler, ImportArchiveHandler } from './archive/archive.handlers.js';
+import { CodeEventsHandler, PublishCodebookHandler } from './commands/coding.commands.js';
+import { AttachEvidenceHandler, RecodeEventHandler, RetractEventHandler } from './commands/corrections.commands.js';
 import { ImportEventsHandler } from './commands/import-events.command.js';
 import { DeclarePhaseHandler, LogEventHandler } from './commands/log-event.commands.js';
 import { RebuildProjectionsHandler } from './commands/projections.commands.js';
@@ -16,10 +19,18 @@ import {
   ListStudiesHandler,
   ProjectionStatusHandler,
 } from './queries/catalog.queries.js';
+import { ReplayHandler } from './queries/replay.query.js';
 import { GetReportHandler } from './queries/report.query.js';
+import {
+  AgreementHandler,
+  FindEvidenceHandler,
+  GetCodebookHandler,
+  GetEventHistoryHandler,
+} from './queries/research.queries.js';
 import { GetTimelineHandler } from './queries/timeline.query.js';
 import { GetTracksHandler } from './queries/tracks.query.js';
 import { openStorage, type Storage } from './storage.js';
+import { EventLocator } from './event-locator.js';
 import { StreamDecisions } from './stream-decisions.js';
 
 const STORAGE = Symbol('STORAGE');
@@ -31,6 +42,12 @@ const COMMAND_HANDLERS = [
   DeclarePhaseHandler,
   ImportEventsHandler,
   RebuildProjectionsHandler,
+  RecodeEventHandler,
+  RetractEventHandler,
+  AttachEvidenceHandler,
+  CodeEventsHandler,
+  PublishCodebookHandler,
+  ImportArchiveHandler,
 ];
 const QUERY_HANDLERS = [
   ListStudiesHandler,
@@ -41,6 +58,12 @@ const QUERY_HANDLERS = [
   GetReportHandler,
   CountEventsHandler,
   ProjectionStatusHandler,
+  GetEventHistoryHandler,
+  FindEvidenceHandler,
+  AgreementHandler,
+  GetCodebookHandler,
+  ExportStudyHandler,
+  ReplayHandler,
 ];
 
 /**
@@ -70,6 +93,7 @@ export class StrataModule implements OnApplicationBootstrap, OnApplicationShutdo
           inject: [STORAGE],
         },
         StreamDecisions,
+        EventLocator,
         ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
       ],

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCatalogCommands } from './commands/catalog.cli.js';
 import { registerImportCommand } from './commands/import.cli.js';
 import { registerLogCommands } from './commands/log.cli.js';
+import { registerMigrateStoreCommand } from './commands/migrate-store.cli.js';
 import { registerProjectionCommands } from './commands/projections.cli.js';
 import { registerReportCommand } from './commands/report.cli.js';
 import { registerServeCommand } from './commands/serve.cli.js';
@@ -33,6 +34,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerReportCommand(program, io);
   registerServeCommand(program, io);
   registerProjectionCommands(program, io);
+  registerMigrateStoreCommand(program, io);
   // Subcommands inherit exitOverride only when set on each; usage errors must exit 2, not 1.
   const override = (cmd: Command) => {
     cmd.exitOverride();

@@ -21,7 +21,7 @@ export interface StoredPattern {
  */
 export const analysisProjection: Projection = {
   name: 'analysis',
-  version: 1,
+  version: 2,
   collections: [COLLECTIONS.tracks, COLLECTIONS.phases, COLLECTIONS.patterns],
   dependsOn: ['timeline'],
   async apply(tx: ReadModelTransaction, events: readonly StoredEvent[]) {

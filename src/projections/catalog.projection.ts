@@ -1,4 +1,11 @@
-import { isFieldEvent, type FieldEventData, type FirmRegisteredData, type StudyCreatedData } from '../domain/events.js';
+import {
+  isFieldEvent,
+  type CodebookPublishedData,
+  type FieldEventData,
+  type FirmRegisteredData,
+  type StudyCreatedData,
+} from '../domain/events.js';
+import type { Codebook } from '../domain/codebook.js';
 import { occurred } from '../domain/occurred.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { ALL, COLLECTIONS } from './collections.js';
@@ -25,13 +32,24 @@ export interface FirmSummary {
   /** Earliest and latest occurred interval starts (`YYYY-MM-DD`) among its events. */
   readonly firstOccurred?: string;
   readonly lastOccurred?: string;
+  /** When anything about the firm (an event, a correction, a coding) was last recorded. */
+  readonly lastRecordedAt?: string;
 }
 
-/** Studies and firms with a few counters; updated once per firm per batch, not per event. */
+export interface PublishedCodebook {
+  readonly study: string;
+  readonly version: number;
+  readonly codebook: Codebook;
+  readonly note?: string;
+  readonly publishedAt: string;
+  readonly publishedBy: string;
+}
+
+/** Studies, their codebooks, and firms with a few counters; updated once per firm per batch, not per event. */
 export const catalogProjection: Projection = {
   name: 'catalog',
-  version: 1,
-  collections: [COLLECTIONS.studies, COLLECTIONS.firms],
+  version: 2,
+  collections: [COLLECTIONS.studies, COLLECTIONS.firms, COLLECTIONS.codebooks],
   async apply(tx: ReadModelTransaction, events: readonly StoredEvent[]) {
     const firms = new Map<string, FirmSummary>();
     const load = async (firm: string) => {
@@ -46,6 +64,18 @@ export const catalogProjection: Projection = {
         const d = event.data as StudyCreatedData;
         const doc: StudySummary = { id: d.study, name: d.name, ...(d.description ? { description: d.description } : {}), createdAt: event.recordedAt };
         await tx.put(COLLECTIONS.studies, ALL, d.study, d.study, doc);
+      } else if (event.type === 'codebook-published') {
+        const d = event.data as CodebookPublishedData;
+        const version = String(d.version).padStart(6, '0');
+        const doc: PublishedCodebook = {
+          study: d.study,
+          version: d.version,
+          codebook: d.codebook,
+          ...(d.note ? { note: d.note } : {}),
+          publishedAt: event.recordedAt,
+          publishedBy: String(event.metadata.recordedBy ?? 'unknown'),
+        };
+        await tx.put(COLLECTIONS.codebooks, d.study, version, version, doc);
       } else if (event.type === 'firm-registered') {
         const d = event.data as FirmRegisteredData;
         firms.set(d.firm, {
@@ -56,7 +86,14 @@ export const catalogProjection: Projection = {
           registeredAt: event.recordedAt,
           eventCount: 0,
         });
-      } else if (isFieldEvent(event)) {
+      }
+      const firmId = (event.data as { firm?: unknown }).firm;
+      const touched = typeof firmId === 'string' ? await load(firmId) : undefined;
+      if (touched) {
+        const retracted = event.type === 'event-retracted' ? 1 : 0;
+        firms.set(touched.id, { ...touched, lastRecordedAt: event.recordedAt, eventCount: touched.eventCount - retracted });
+      }
+      if (isFieldEvent(event)) {
         const d = event.data as FieldEventData;
         const firm = await load(d.firm);
         if (!firm) continue;

@@ -18,16 +18,50 @@ export interface RunnerOptions {
   readonly onProgress?: (applied: number, head: number) => void;
 }
 
+export interface FollowOptions {
+  /**
+   * Told about every failed pass: the error, how many passes in a row have failed, and the
+   * wait before the next try. The follower keeps going; it never rethrows.
+   */
+  readonly onError?: (error: unknown, failures: number, retryInMs: number) => void;
+  /** Longest wait between tries after repeated failures; default 30 s. */
+  readonly maxBackoffMs?: number;
+}
+
+/** A running follow loop; `stop()` resolves once no pass is running any more. */
+export interface Follower {
+  stop(): Promise<void>;
+}
+
+/**
+ * Collection of the runner's own lock row. Every batch first upserts it inside its read-model
+ * transaction, so runners in different processes sharing one read-model database (a server
+ * following the log while a CLI import catches up) take turns: PostgreSQL holds the row lock
+ * until commit, SQLite's `BEGIN IMMEDIATE` holds the file's write lock anyway.
+ */
+export const RUNNER_LOCK_COLLECTION = '$runner';
+
+/** Thrown inside a batch's transaction when another process moved a checkpoint first: roll back, re-read, go again. */
+class CheckpointMoved extends Error {}
+
 /**
  * Runs every projection from its checkpoint to the head of the log. Each batch is applied to
  * all projections behind it in one read-model transaction that also moves their checkpoints,
  * so a crash can neither lose nor double-apply a batch. Catch-up is single-flight: concurrent
- * callers share one run, and a call arriving mid-run schedules one more pass.
+ * callers share one run, and a call arriving mid-run schedules one more pass. Rebuilds and
+ * version-rebuilds on start truncate inside that same single flight, so a catch-up can never
+ * write a checkpoint it read before the truncation.
+ *
+ * Other processes may run their own runner on the same read models (CLI commands beside a
+ * server). Each batch re-reads the checkpoints inside its transaction, after taking the lock
+ * row; if another process got there first the batch rolls back and the pass starts again from
+ * the checkpoints as they now are, so no event is applied twice.
  */
 export class ProjectionRunner {
   private readonly projections: Projection[];
   private running: Promise<void> | undefined;
   private again = false;
+  private readonly followers = new Set<Follower>();
 
   constructor(
     private readonly store: EventStore,
@@ -45,12 +79,13 @@ export class ProjectionRunner {
   /** Rebuilds every projection whose stored version differs from its code's version, then catches up. */
   async start(options: RunnerOptions = {}): Promise<string[]> {
     const stale: string[] = [];
-    for (const p of this.projections) {
-      const cp = await this.readModels.checkpoint(p.name);
-      if (cp && cp.version !== p.version) stale.push(p.name);
-    }
-    if (stale.length) await this.truncate(stale);
-    await this.catchUp(options);
+    await this.exclusive(options, async () => {
+      for (const p of this.projections) {
+        const cp = await this.readModels.checkpoint(p.name);
+        if (cp && cp.version !== p.version) stale.push(p.name);
+      }
+      if (stale.length) await this.truncate(stale);
+    });
     return stale;
   }
 
@@ -59,17 +94,76 @@ export class ProjectionRunner {
       this.again = true;
       return this.running;
     }
-    this.running = (async () => {
+    return this.pass(options);
+  }
+
+  /**
+   * Keeps catching up in the background: every `intervalMs` it reads the head of the log and,
+   * when it moved, catches up, so events appended by other processes (a CLI import into the
+   * same SQLite file or PostgreSQL database) reach these read models within about one interval.
+   * Passes never overlap (the next is scheduled only after the last finished, and catch-up is
+   * single-flight with everything else). A failed pass is reported to `onError` and retried
+   * with exponential backoff up to `maxBackoffMs`; the loop never throws. Its timer does not
+   * keep the process alive. Stopped by `stop()` or `onModuleDestroy()` (Nest shutdown).
+   */
+  follow(intervalMs = 500, options: FollowOptions = {}): Follower {
+    if (!(intervalMs > 0)) throw new RangeError(`follow: intervalMs must be positive (got ${intervalMs})`);
+    const maxBackoff = Math.max(intervalMs, options.maxBackoffMs ?? 30_000);
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let current: Promise<void> | undefined;
+    let failures = 0;
+    let caughtUpTo = -1;
+
+    const tick = async () => {
+      let wait = intervalMs;
       try {
-        do {
-          this.again = false;
-          await this.runOnce(options);
-        } while (this.again);
-      } finally {
-        this.running = undefined;
+        const head = await this.store.headPosition();
+        if (head !== caughtUpTo && !stopped) {
+          await this.catchUp();
+          caughtUpTo = head;
+        }
+        failures = 0;
+      } catch (err) {
+        failures++;
+        wait = Math.min(maxBackoff, intervalMs * 2 ** Math.min(failures, 20));
+        if (!stopped) {
+          try {
+            options.onError?.(err, failures, wait);
+          } catch {
+            // A failing logger must not end the loop.
+          }
+        }
       }
-    })();
-    return this.running;
+      schedule(wait);
+    };
+    const schedule = (ms: number) => {
+      if (stopped) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        current = tick();
+      }, ms);
+      timer.unref();
+    };
+
+    const follower: Follower = {
+      stop: async () => {
+        stopped = true;
+        this.followers.delete(follower);
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        await current;
+      },
+    };
+    this.followers.add(follower);
+    schedule(0);
+    return follower;
+  }
+
+  /** Nest calls this on shutdown, before the storage closes: stop following, let a running pass finish. */
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.followers].map((f) => f.stop()));
+    await this.running?.catch(() => undefined);
   }
 
   /** Truncates the named projections (all when none are named) and replays the whole log into them. */
@@ -77,9 +171,7 @@ export class ProjectionRunner {
     const unknown = names.filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length) throw new Error(`unknown projection ${unknown.join(', ')}; known: ${this.names().join(', ')}`);
     const targets = names.length ? [...names] : this.names();
-    await this.running;
-    await this.truncate(targets);
-    await this.catchUp(options);
+    await this.exclusive(options, () => this.truncate(targets));
     return targets;
   }
 
@@ -93,18 +185,55 @@ export class ProjectionRunner {
     });
   }
 
+  /** One single-flight run of catch-up passes, after an optional step (a truncation). */
+  private pass(options: RunnerOptions, before?: () => Promise<void>): Promise<void> {
+    const run = (async () => {
+      try {
+        if (before) await before();
+        do {
+          this.again = false;
+          await this.runOnce(options);
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    this.running = run;
+    return run;
+  }
+
+  /** Waits for the run in flight (whatever its outcome), then runs `before` and a catch-up as the only run. */
+  private async exclusive(options: RunnerOptions, before: () => Promise<void>): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+    await this.pass(options, before);
+  }
+
   private async truncate(names: readonly string[]): Promise<void> {
     await this.readModels.transaction(async (tx) => {
+      // Waits for a batch another process is committing, so none of its rows outlive the truncation.
+      await tx.put(RUNNER_LOCK_COLLECTION, 'lock', 'lock', '', { position: 0 });
       for (const p of this.projections) if (names.includes(p.name)) await tx.truncate(p.name, p.collections);
     });
   }
 
+  /** Where a projection resumes: its checkpoint, or 0 when it has none or one written by another version. */
+  private async resumeAt(p: Projection): Promise<number> {
+    const cp: Checkpoint | undefined = await this.readModels.checkpoint(p.name);
+    return cp && cp.version === p.version ? cp.position : 0;
+  }
+
   private async runOnce(options: RunnerOptions): Promise<void> {
-    const positions = new Map<string, number>();
-    for (const p of this.projections) {
-      const cp: Checkpoint | undefined = await this.readModels.checkpoint(p.name);
-      positions.set(p.name, cp && cp.version === p.version ? cp.position : 0);
+    try {
+      await this.applyPending(options);
+    } catch (err) {
+      if (!(err instanceof CheckpointMoved)) throw err;
+      this.again = true;
     }
+  }
+
+  private async applyPending(options: RunnerOptions): Promise<void> {
+    const positions = new Map<string, number>();
+    for (const p of this.projections) positions.set(p.name, await this.resumeAt(p));
     const from = Math.min(...positions.values());
     const head = await this.store.headPosition();
     if (from >= head) return;
@@ -117,6 +246,10 @@ export class ProjectionRunner {
       batch = [];
       const last = events[events.length - 1]!.globalPosition;
       await this.readModels.transaction(async (tx) => {
+        await tx.put(RUNNER_LOCK_COLLECTION, 'lock', 'lock', '', { position: last });
+        for (const p of this.projections) {
+          if ((await this.resumeAt(p)) !== positions.get(p.name)) throw new CheckpointMoved();
+        }
         for (const p of this.projections) {
           const after = positions.get(p.name)!;
           if (after >= last) continue;

@@ -7,3 +7,5 @@ export * from './render.js';
 export * from './report-model.js';
 export { renderChartSvg } from './chart-svg.js';
 export type { ChartOptions } from './chart-svg.js';
+export * from './compare-report.js';
+export * from './sts.js';

@@ -29,6 +29,7 @@ export class GetReportQuery extends Query<RenderedReport> {
     readonly format: string = 'md',
     readonly asOf?: string,
     readonly parameters: Partial<AnalysisParameters> = {},
+    readonly knownAt?: string,
   ) {
     super();
   }
@@ -43,14 +44,16 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery> {
       throw InvalidInputError.field('format', `must be one of ${REPORT_FORMATS.join(', ')} (got "${q.format}")`);
     }
     const format = q.format as ReportFormat;
-    const timeline = await this.queries.execute(new GetTimelineQuery(q.firm, q.asOf));
+    const timeline = await this.queries.execute(new GetTimelineQuery(q.firm, q.asOf, q.knownAt));
     const analysis = analyseFirm(timeline.entries, timeline.declaredPhases, q.parameters);
     const model = buildReportModel({
       firm: { id: timeline.firm.id, name: timeline.firm.name, study: timeline.firm.study },
       entries: timeline.entries,
       declared: timeline.declaredPhases,
       analysis,
-      generatedAt: new Date().toISOString(),
+      // Not the wall clock: the report states the log it rests on, so the same log (say, an
+      // archive imported elsewhere) renders the same bytes.
+      generatedAt: timeline.basisRecordedAt,
       ...(timeline.asOf ? { asOf: timeline.asOf } : {}),
     });
     const body = format === 'svg' ? renderFigureSvg(model) : renderReport(model, format);

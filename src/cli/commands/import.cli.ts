@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ImportEventsCommand, ImportRejectedError } from '../../application/commands/import-events.command.js';
 import { parseEventFile } from '../../application/interchange/event-lines.js';
 import { withApp } from '../app-context.js';
+import { importArchive } from './archive.cli.js';
 import { UsageError } from '../exit-codes.js';
 import { ProgressBar } from '../progress.js';
 import { action, type Io } from '../run.js';
@@ -10,11 +11,12 @@ import { action, type Io } from '../run.js';
 export function registerImportCommand(program: Command, io: Io): void {
   program
     .command('import <file>')
-    .description('import events from a FORMAT.md JSON Lines file (or .csv); all or nothing')
+    .description('import events from a FORMAT.md JSON Lines file (or .csv), or an archive folder from `strata export`; all or nothing')
     .option('--study <id>', 'study for firms the file creates', 'default')
     .addHelpText('after', '\nOne invalid line rejects the whole file: every problem is listed by line and field, and nothing is appended.\nLines whose id is already in the log are skipped, so importing a file twice appends it once.\n')
     .action(
       action(io, async (file: string, opts: { study: string }, cmd: Command) => {
+        if ((await stat(file).catch(() => undefined))?.isDirectory()) return importArchive(file, cmd.optsWithGlobals(), io);
         let text: string;
         try {
           text = await readFile(file, 'utf8');

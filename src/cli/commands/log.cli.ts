@@ -4,37 +4,8 @@ import { DeclarePhaseDto } from '../../application/dto/catalog.dto.js';
 import { EventInputDto } from '../../application/dto/event-input.dto.js';
 import { CONFIDENCE_LEVELS, EVENT_KINDS, KIND_FIELDS, MODES } from '../../domain/vocabulary.js';
 import { withApp } from '../app-context.js';
+import { collect, KIND_FLAGS, numeric, parseSource } from './event-flags.js';
 import { action, validated, type Io } from '../run.js';
-
-/** CLI flag for each kind-specific field (FORMAT.md name on the right). */
-const KIND_FLAGS: Record<string, { flag: string; help: string }> = {
-  newOwner: { flag: '--new-owner <name>', help: 'ownership-change: the new owner (required)' },
-  previousOwner: { flag: '--previous-owner <name>', help: 'ownership-change: the previous owner' },
-  dimension: { flag: '--dimension <d>', help: 'demand-shift: volume, mix, volatility or requirements (required)' },
-  direction: { flag: '--direction <d>', help: 'demand-shift: up, down or mixed' },
-  magnitudePct: { flag: '--magnitude-pct <n>', help: 'demand-shift: size of the shift in percent' },
-  routine: { flag: '--routine <text>', help: 'planning-routine-change: the routine (required)' },
-  change: {
-    flag: '--change <c>',
-    help: 'planning-routine-change: introduced, modified, abandoned or resisted; network-change: outsourcing, offshoring, alliance, supplier-base-cut, tier-change, co-design or other (required)',
-  },
-  trend: { flag: '--trend <t>', help: 'profitability-observation: improving, stable, declining or irregular; customer-response-observation: improving, stable or declining (required)' },
-  measure: { flag: '--measure <text>', help: 'customer-response-observation: what was measured' },
-};
-
-/** A number when the flag text is one, so validation can say "must be an integer" about the rest. */
-function numeric(value: string | undefined): number | string | undefined {
-  if (value === undefined) return undefined;
-  return /^[+-]?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
-}
-
-/** `--source interview:INT-03:CFO` → {kind, ref, informant}. */
-function parseSource(item: string): Record<string, string> {
-  const [kind = '', ref = '', ...informant] = item.split(':');
-  return { kind, ref, ...(informant.length ? { informant: informant.join(':') } : {}) };
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerLogCommands(program: Command, io: Io): void {
   const log = program
@@ -50,6 +21,7 @@ export function registerLogCommands(program: Command, io: Io): void {
     .option('--source <kind:ref[:informant]>', 'a source (repeatable), e.g. interview:INT-03:CFO', collect)
     .addOption(new Option('--confidence <level>', 'default medium').choices([...CONFIDENCE_LEVELS]))
     .option('--tag <tag>', 'a tag (repeatable)', collect)
+    .option('--coder <name>', 'the researcher who coded it (default: you, from STRATA_USER)')
     .option('--id <uuid>', 'your id for the event; logging the same id twice appends it once');
   for (const { flag, help } of Object.values(KIND_FLAGS)) log.option(flag, help);
   log.addHelpText(
@@ -72,6 +44,7 @@ export function registerLogCommands(program: Command, io: Io): void {
         sources: opts.source?.map(parseSource),
         confidence: opts.confidence,
         tags: opts.tag,
+        coder: opts.coder,
       };
       for (const field of Object.keys(KIND_FLAGS)) input[field] = field === 'magnitudePct' ? numeric(opts[field]) : opts[field];
       validated(EventInputDto, input);
