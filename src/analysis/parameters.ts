@@ -125,10 +125,41 @@ export const DEFAULT_PARAMETERS: AnalysisParameters = Object.freeze({
   costMoveMinDrop: 0.3,
 } satisfies AnalysisParameters);
 
+/** Parameters counted in periods; their defaults are tuned for months. */
+const PERIOD_COUNTS = [
+  'trackMemoryPeriods',
+  'conflictWindowPeriods',
+  'minPhasePeriods',
+  'deviationTolerancePeriods',
+  'boundaryWindowPeriods',
+  'resistanceMinPeriods',
+] as const;
+
+const MONTHS_PER: Record<Granularity, number> = { month: 1, quarter: 3, year: 12 };
+
+/**
+ * The defaults for a granularity: durations tuned in months are converted to the same time span
+ * in quarters or years (never below one period), so `--period quarter` keeps the method's
+ * meaning rather than stretching every window threefold.
+ */
+export function defaultsFor(granularity: Granularity): AnalysisParameters {
+  const per = MONTHS_PER[granularity] ?? 1;
+  if (per === 1) return DEFAULT_PARAMETERS;
+  const scaled: Record<string, number> = {};
+  for (const k of PERIOD_COUNTS) scaled[k] = Math.max(1, Math.round(DEFAULT_PARAMETERS[k] / per));
+  return {
+    ...DEFAULT_PARAMETERS,
+    ...scaled,
+    granularity,
+    ambiguityHalfLifePeriods: DEFAULT_PARAMETERS.ambiguityHalfLifePeriods / per,
+  };
+}
+
 /** Defaults overlaid with the caller's values; rejects values that would make the method meaningless. */
 export function resolveParameters(overrides: Partial<AnalysisParameters> = {}): AnalysisParameters {
+  const base = defaultsFor(overrides.granularity ?? DEFAULT_PARAMETERS.granularity);
   const p: AnalysisParameters = {
-    ...DEFAULT_PARAMETERS,
+    ...base,
     ...overrides,
     confidenceWeights: { ...DEFAULT_PARAMETERS.confidenceWeights, ...(overrides.confidenceWeights ?? {}) },
   };

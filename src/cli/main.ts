@@ -1,10 +1,14 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import { registerArchiveCommands } from './commands/archive.cli.js';
 import { registerCatalogCommands } from './commands/catalog.cli.js';
+import { registerCodingCommands } from './commands/coding.cli.js';
+import { registerCorrectionCommands } from './commands/corrections.cli.js';
 import { registerImportCommand } from './commands/import.cli.js';
 import { registerLogCommands } from './commands/log.cli.js';
 import { registerMigrateStoreCommand } from './commands/migrate-store.cli.js';
 import { registerProjectionCommands } from './commands/projections.cli.js';
+import { registerReplayCommand } from './commands/replay.cli.js';
 import { registerReportCommand } from './commands/report.cli.js';
 import { registerServeCommand } from './commands/serve.cli.js';
 import { registerTimelineCommand } from './commands/timeline.cli.js';
@@ -32,6 +36,10 @@ export function buildProgram(io: Io = processIo): Command {
   registerImportCommand(program, io);
   registerTimelineCommand(program, io);
   registerReportCommand(program, io);
+  registerReplayCommand(program, io);
+  registerCorrectionCommands(program, io);
+  registerCodingCommands(program, io);
+  registerArchiveCommands(program, io);
   registerServeCommand(program, io);
   registerProjectionCommands(program, io);
   registerMigrateStoreCommand(program, io);
@@ -45,6 +53,11 @@ export function buildProgram(io: Io = processIo): Command {
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // `strata replay ravn | head`: a closed pipe ends the output, it is not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (err) {

@@ -6,10 +6,20 @@ export interface CopyOptions {
   onProgress?(copied: number, total: number): void;
   /** Events per appendMany; default 500. */
   batchSize?: number;
+  /**
+   * Copy only the events of these streams (e.g. one study's: its study stream and its firms' streams); the default
+   * is every stream. Order, ids, revisions and recordedAt are kept as for a whole copy, and the
+   * source checksum covers the selected events only.
+   */
+  streams?: ReadonlySet<string>;
 }
 
 export interface CopyResult {
   readonly copied: number;
+  /** Events selected in the source (up to the head seen at the start). */
+  readonly countFrom: number;
+  /** Events in the target after the copy. */
+  readonly countTo: number;
   /** SHA-256 (hex) of the source log up to the head seen at the start. */
   readonly checksumFrom: string;
   /** SHA-256 (hex) of the whole target log after the copy. */
@@ -34,7 +44,8 @@ export async function copyStore(from: EventStore, to: EventStore, opts: CopyOpti
   const existing = await to.countEvents();
   if (existing > 0) throw new Error(`copyStore: the target ${to.name} store is not empty (${existing} events)`);
   const head = await from.headPosition();
-  const total = await from.countEvents();
+  const selected = opts.streams;
+  const total = selected ? await countStreams(from, selected) : await from.countEvents();
   const batchSize = opts.batchSize ?? 500;
   let copied = 0;
   let batch: StoredEvent[] = [];
@@ -47,12 +58,20 @@ export async function copyStore(from: EventStore, to: EventStore, opts: CopyOpti
   };
   for await (const event of from.readAll({ batchSize })) {
     if (event.globalPosition > head) break;
+    if (selected && !selected.has(event.streamId)) continue;
     batch.push(event);
     if (batch.length >= batchSize) await flush();
   }
   await flush();
-  const verdict = await compareLogs(from, head, to);
+  const verdict = await compareLogs(from, head, to, selected);
   return { copied, ...verdict, ok: verdict.ok && verdict.countTo === copied };
+}
+
+/** Events in the given streams (their current length; writers are meant to be stopped). */
+async function countStreams(store: EventStore, streams: ReadonlySet<string>): Promise<number> {
+  let n = 0;
+  for (const s of streams) n += (await store.streamRevision(s)) + 1;
+  return n;
 }
 
 /** Consecutive events of one stream become one request; the order of the batch is kept. */
@@ -68,19 +87,22 @@ function toRequests(events: readonly StoredEvent[]): AppendRequest[] {
 }
 
 /** Reads both logs side by side (one page of each in memory) and hashes each in global order. */
-async function compareLogs(from: EventStore, head: number, to: EventStore) {
+async function compareLogs(from: EventStore, head: number, to: EventStore, streams?: ReadonlySet<string>) {
   const hashFrom = createHash('sha256');
   const hashTo = createHash('sha256');
   const source = from.readAll()[Symbol.asyncIterator]();
   const target = to.readAll()[Symbol.asyncIterator]();
-  const next = async (it: AsyncIterator<StoredEvent>, limit: number) => {
-    const r = await it.next();
-    return r.done || r.value.globalPosition > limit ? undefined : r.value;
+  const next = async (it: AsyncIterator<StoredEvent>, limit: number, only?: ReadonlySet<string>) => {
+    for (;;) {
+      const r = await it.next();
+      if (r.done || r.value.globalPosition > limit) return undefined;
+      if (!only || only.has(r.value.streamId)) return r.value;
+    }
   };
   let countFrom = 0;
   let countTo = 0;
   let recordedAtMismatches = 0;
-  let [left, right] = await Promise.all([next(source, head), next(target, Number.MAX_SAFE_INTEGER)]);
+  let [left, right] = await Promise.all([next(source, head, streams), next(target, Number.MAX_SAFE_INTEGER)]);
   while (left || right) {
     if (left) {
       hashEvent(hashFrom, left);
@@ -92,7 +114,7 @@ async function compareLogs(from: EventStore, head: number, to: EventStore) {
     }
     if (left && right && left.recordedAt !== right.recordedAt) recordedAtMismatches++;
     [left, right] = await Promise.all([
-      left ? next(source, head) : undefined,
+      left ? next(source, head, streams) : undefined,
       right ? next(target, Number.MAX_SAFE_INTEGER) : undefined,
     ]);
   }
@@ -103,6 +125,7 @@ async function compareLogs(from: EventStore, head: number, to: EventStore) {
     checksumFrom,
     checksumTo,
     recordedAtMismatches,
+    countFrom,
     countTo,
     ok: countFrom === countTo && checksumFrom === checksumTo && recordedAtMismatches === 0,
   };

@@ -6,6 +6,7 @@ import { StrataModule } from '../application/strata.module.js';
 import { FirmsController } from './controllers/firms.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { ProjectionsController } from './controllers/projections.controller.js';
+import { ResearchController } from './controllers/research.controller.js';
 import { StudiesController } from './controllers/studies.controller.js';
 import { DomainErrorFilter } from './domain-error.filter.js';
 import { strataValidationPipe } from './validation.pipe.js';
@@ -16,7 +17,7 @@ class HttpModule {
     return {
       module: HttpModule,
       imports: [StrataModule.forRoot(config)],
-      controllers: [HealthController, StudiesController, FirmsController, ProjectionsController],
+      controllers: [HealthController, StudiesController, FirmsController, ResearchController, ProjectionsController],
     };
   }
 }

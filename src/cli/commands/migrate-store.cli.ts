@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_DB_PATH, type StrataConfig } from '../../application/config.js';
 import { openStorage, type Storage } from '../../application/storage.js';
@@ -136,6 +136,9 @@ export function registerMigrateStoreCommand(program: Command, io: Io): void {
           throw new UsageError(`--study must be a slug: lowercase letters, digits and hyphens (got "${opts.study}")`);
         }
 
+        // A SQLite target this run creates is removed again if it stops before copying anything.
+        const createdFile = to.kind === 'sqlite' && !existsSync(to.path) ? to.path : undefined;
+        let copying = false;
         const source = await open('--from', from);
         let target: Storage | undefined;
         try {
@@ -153,6 +156,7 @@ export function registerMigrateStoreCommand(program: Command, io: Io): void {
           }
 
           const bar = new ProgressBar();
+          copying = true;
           const result = await copyStore(source.events, target.events, {
             onProgress: (copied, total) => bar.update('copying', copied, total),
             ...(streams ? { streams } : {}),
@@ -179,6 +183,7 @@ export function registerMigrateStoreCommand(program: Command, io: Io): void {
         } finally {
           await target?.close();
           await source.close();
+          if (createdFile && !copying) for (const suffix of ['', '-wal', '-shm']) rmSync(`${createdFile}${suffix}`, { force: true });
         }
       }),
     );

@@ -12,13 +12,14 @@ export function registerReportCommand(program: Command, io: Io): void {
     .option('--out <file>', 'write the report to this file instead of stdout')
     .option('--figure <file>', 'also write a standalone SVG figure (for a paper) to this file')
     .option('--as-of <date>', 'the firm as it stood then (occurred date)')
+    .option('--known-at <time>', 'only what had been logged by then (YYYY-MM-DD or ISO timestamp)')
     .addOption(new Option('--period <p>', 'period of the tracks').choices(['month', 'quarter', 'year']))
     .action(
-      action(io, async (firm: string, opts: { format: string; out?: string; figure?: string; asOf?: string; period?: 'month' | 'quarter' | 'year' }, cmd: Command) => {
+      action(io, async (firm: string, opts: { format: string; out?: string; figure?: string; asOf?: string; knownAt?: string; period?: 'month' | 'quarter' | 'year' }, cmd: Command) => {
         const params = opts.period ? { granularity: opts.period } : {};
         const { report, figure } = await withApp(cmd.optsWithGlobals(), async ({ queries }) => ({
-          report: await queries.execute(new GetReportQuery(firm, opts.format, opts.asOf, params)),
-          figure: opts.figure ? await queries.execute(new GetReportQuery(firm, 'svg', opts.asOf, params)) : undefined,
+          report: await queries.execute(new GetReportQuery(firm, opts.format, opts.asOf, params, opts.knownAt)),
+          figure: opts.figure ? await queries.execute(new GetReportQuery(firm, 'svg', opts.asOf, params, opts.knownAt)) : undefined,
         }));
         if (opts.out) {
           await writeFile(opts.out, report.body);

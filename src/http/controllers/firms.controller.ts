@@ -96,8 +96,9 @@ export class FirmsController {
 
   @Get('firms/:firm/timeline')
   @ApiQuery({ name: 'asOf', required: false, description: 'Occurred date (YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD): the firm as it stood then.' })
-  timeline(@Param('firm') firm: string, @Query('asOf') asOf?: string) {
-    return this.queries.execute(new GetTimelineQuery(firm, asOf));
+  @ApiQuery({ name: 'knownAt', required: false, description: 'Recorded time (YYYY-MM-DD or ISO timestamp): only what had been logged by then.' })
+  timeline(@Param('firm') firm: string, @Query('asOf') asOf?: string, @Query('knownAt') knownAt?: string) {
+    return this.queries.execute(new GetTimelineQuery(firm, asOf || undefined, knownAt || undefined));
   }
 
   @Get('firms/:firm/tracks')
@@ -110,6 +111,7 @@ export class FirmsController {
   @Get('firms/:firm/report')
   @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
   @ApiQuery({ name: 'asOf', required: false })
+  @ApiQuery({ name: 'knownAt', required: false })
   @ApiQuery({ name: 'period', required: false, enum: ['month', 'quarter', 'year'] })
   @ApiProduces('text/markdown', 'application/json', 'text/html', 'image/svg+xml')
   async report(
@@ -118,12 +120,13 @@ export class FirmsController {
     @Query('format') format = 'md',
     @Query('asOf') asOf?: string,
     @Query('period') period?: string,
+    @Query('knownAt') knownAt?: string,
   ) {
     if (period !== undefined && !['month', 'quarter', 'year'].includes(period)) {
       throw InvalidInputError.field('period', 'must be month, quarter or year');
     }
     const params = period ? { granularity: period as 'month' | 'quarter' | 'year' } : {};
-    const report = await this.queries.execute(new GetReportQuery(firm, format, asOf, params));
+    const report = await this.queries.execute(new GetReportQuery(firm, format, asOf || undefined, params, knownAt || undefined));
     res.status(200).type(report.contentType).send(report.body);
   }
 }
