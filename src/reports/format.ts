@@ -51,3 +51,23 @@ export const PARAMETER_NOTES: Readonly<Record<string, string>> = {
   mechanismWindowMonths: 'a mechanism’s consequence must follow within this many months',
   costMoveMinDrop: 'a declared move to cost: minimum fall of the declared track',
 };
+
+/** The provenance line: what log, cut and codebook the report rests on. */
+export function provenance(model: {
+  generatedAt: string;
+  asOf: string | null;
+  knownAt: string | null;
+  codebook: { version: number; publishedAt: string | null } | null;
+}): string[] {
+  return [
+    `log as recorded up to ${model.generatedAt}`,
+    ...(model.asOf ? [`as of ${model.asOf}`] : []),
+    ...(model.knownAt ? [`as known at ${model.knownAt}`] : []),
+    ...(model.codebook ? [`codebook v${model.codebook.version}${model.codebook.version === 0 ? ' (built-in)' : ''}`] : []),
+  ];
+}
+
+/** `interview:INT-03 (CFO) "quote"` */
+export function sourceText(s: { kind: string; ref: string; informant?: string; quote?: string }): string {
+  return `${s.kind}:${s.ref}${s.informant ? ` (${s.informant})` : ''}${s.quote ? ` "${s.quote}"` : ''}`;
+}

@@ -1,7 +1,7 @@
 import { LABEL_COLOURS } from './chart-style.js';
 import { renderChartSvg } from './chart-svg.js';
 import { escapeXml as esc } from './escape.js';
-import { duration, fixed2, kappaText, PARAMETER_NOTES, parameterRows, percent, signed } from './format.js';
+import { duration, fixed2, kappaText, PARAMETER_NOTES, parameterRows, percent, provenance, signed, sourceText } from './format.js';
 import type { ReportModel } from './report-model.js';
 
 const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>, cls = ''): string =>
@@ -36,7 +36,7 @@ export function renderReportHtml(model: ReportModel): string {
     `<title>${esc(`Phase-pattern report: ${firm.name}`)}</title>`,
     `<style>${STYLE}</style></head><body>`,
     `<h1>${esc(firm.name)} <small>(${esc(firm.id)})</small></h1>`,
-    `<p class="meta">Study ${esc(firm.study)} · generated ${esc(model.generatedAt)}${model.asOf ? ` · as of ${esc(model.asOf)}` : ''} · method ${esc(model.method.name)} ${esc(model.method.version)}</p>`,
+    `<p class="meta">Study ${esc(firm.study)} · ${provenance(model).map(esc).join(' · ')} · method ${esc(model.method.name)} ${esc(model.method.version)}</p>`,
     `<p class="pattern">${model.pattern === '' ? 'No events: no pattern.' : esc(model.pattern)}</p>`,
     `<figure>${renderChartSvg(model, { standalone: false })}<figcaption class="meta">Solid: declared orientation (interactive events). Dashed: enacted orientation (procedural events). Shaded area: goal ambiguity, dashed line its threshold. Bands: detected phases. Hover a marker for the event; hollow squares are resisted routine changes.</figcaption></figure>`,
   );
@@ -104,6 +104,16 @@ export function renderReportHtml(model: ReportModel): string {
             esc(e.confidence),
             code(e.id),
           ]),
+        ),
+  );
+
+  parts.push('<h2>Evidence behind the phase boundaries</h2>');
+  parts.push(
+    model.boundaryEvidence.length === 0
+      ? '<p>No phase boundaries.</p>'
+      : table(
+          ['Phase', 'Occurred', 'Boundary event', 'Confidence', 'Sources'],
+          model.boundaryEvidence.map((b) => [String(b.phase), esc(b.occurred), `${esc(b.title)}<br>${code(b.eventId)}`, esc(b.confidence), esc(b.sources.map(sourceText).join('; ') || 'none recorded')]),
         ),
   );
 

@@ -11,6 +11,8 @@ export function reportJsonObject(model: ReportModel): Record<string, unknown> {
     study: model.firm.study,
     generatedAt: model.generatedAt,
     asOf: model.asOf,
+    knownAt: model.knownAt,
+    codebook: model.codebook,
     method: { name: model.method.name, version: model.method.version, parameters: model.method.parameters },
     tracks: model.tracks.map((t) => ({
       period: t.period,
@@ -34,6 +36,7 @@ export function reportJsonObject(model: ReportModel): Record<string, unknown> {
     })),
     pattern: model.pattern,
     checks: model.checks.map((c) => ({ id: c.id, title: c.title, holds: c.holds, evidence: c.evidence, detail: c.detail })),
+    boundaryEvidence: model.boundaryEvidence,
     researcherPhases: {
       phases: model.researcherPhases.phases.map((p) => ({ ...p, agreement: p.agreement === null ? null : Math.round(p.agreement * 1000) / 1000 })),
       comparedPeriods: model.researcherPhases.comparedPeriods,

@@ -1,5 +1,5 @@
 import { escapeMarkdownCell as cell, escapeMarkdownText as text } from './escape.js';
-import { duration, fixed2, kappaText, PARAMETER_NOTES, parameterRows, percent, signed } from './format.js';
+import { duration, fixed2, kappaText, PARAMETER_NOTES, parameterRows, percent, provenance, signed, sourceText } from './format.js';
 import type { ReportModel } from './report-model.js';
 
 const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] => [
@@ -13,7 +13,7 @@ export function renderReportMarkdown(model: ReportModel): string {
   const out: string[] = [];
   const { firm } = model;
   out.push(`# Phase-pattern report: ${text(firm.name)} (${text(firm.id)})`, '');
-  out.push(`Study: ${text(firm.study)} · Generated: ${text(model.generatedAt)}${model.asOf ? ` · As of: ${text(model.asOf)}` : ''} · Method: ${text(model.method.name)} ${text(model.method.version)}`, '');
+  out.push(`Study: ${text(firm.study)} · ${provenance(model).map(text).join(' · ')} · Method: ${text(model.method.name)} ${text(model.method.version)}`, '');
 
   out.push('## Pattern', '');
   out.push(model.pattern === '' ? '_No events: no pattern._' : `**${text(model.pattern)}**`, '');
@@ -95,6 +95,17 @@ export function renderReportMarkdown(model: ReportModel): string {
     '',
   );
 
+  out.push('## Evidence behind the phase boundaries', '');
+  if (model.boundaryEvidence.length === 0) out.push('No phase boundaries.', '');
+  else {
+    out.push(
+      ...table(
+        ['Phase', 'Occurred', 'Boundary event', 'Confidence', 'Sources'],
+        model.boundaryEvidence.map((b) => [String(b.phase), cell(b.occurred), `${cell(b.title)} (${cell(b.eventId)})`, b.confidence, cell(b.sources.map(sourceText).join('; ')) || 'none recorded']),
+      ),
+      '',
+    );
+  }
   out.push('## Method', '');
   out.push(
     `${text(model.method.name)} ${text(model.method.version)}. Declared orientation moves only with interactive events, enacted only with procedural ones (a resisted routine change holds it); each steps part of the way towards the event's orientation (−2..+2 → −1..+1) and is carried forward. Ambiguity is raised by demand shifts, irregular or declining profitability and conflicting decisions, and decays by a half-life. Each period is labelled (ambiguity, then decoupled, then customization / cost / mixed), the labels are smoothed and merged into phases.`,

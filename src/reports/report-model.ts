@@ -4,6 +4,7 @@ import { sortForAnalysis } from '../analysis/order.js';
 import type { BoundaryMarker, DominantMode } from '../analysis/phases.js';
 import type { ResearcherComparison } from '../analysis/researcher-phases.js';
 import { monthsPerPeriod, periodIndexOfMonth, periodKey } from '../analysis/periods.js';
+import type { Source } from '../domain/events.js';
 import type { DeclaredPhase, TimelineEntry } from '../domain/timeline.js';
 import type { Confidence, EventKind, Mode, PhaseLabel } from '../domain/vocabulary.js';
 
@@ -56,10 +57,32 @@ export interface ReportPhase {
   readonly eventCount: number;
 }
 
+/** The codebook version the events were coded under (0 = the built-in one). */
+export interface ReportCodebook {
+  readonly study: string;
+  readonly version: number;
+  readonly publishedAt: string | null;
+}
+
+/** The sources behind one boundary event of a phase (the report's evidence appendix). */
+export interface BoundaryEvidence {
+  readonly phase: number;
+  readonly eventId: string;
+  readonly occurred: string;
+  readonly title: string;
+  readonly sources: readonly Source[];
+  readonly confidence: Confidence;
+}
+
 export interface ReportModel {
   readonly firm: ReportFirm;
+  /** Not a wall-clock time: when the latest event the report rests on was recorded, so the same log renders the same bytes. */
   readonly generatedAt: string;
   readonly asOf: string | null;
+  /** The recorded-time cut ("as known at"), when the report was replayed to one. */
+  readonly knownAt: string | null;
+  readonly codebook: ReportCodebook | null;
+  readonly boundaryEvidence: readonly BoundaryEvidence[];
   readonly method: MethodDescription;
   readonly tracks: readonly ReportTrackPoint[];
   readonly phases: readonly ReportPhase[];
@@ -80,6 +103,8 @@ export interface ReportInput {
   readonly generatedAt: string;
   /** The occurred date the timeline was cut at ("as of"), when it was. */
   readonly asOf?: string;
+  readonly knownAt?: string;
+  readonly codebook?: ReportCodebook;
 }
 
 /** Three decimals: more would be false precision for coded interview data; −0 becomes 0. */
@@ -103,6 +128,18 @@ function qualifier(e: TimelineEntry): string | null {
   }
 }
 
+function boundaryEvidence(analysis: FirmAnalysis, entries: readonly TimelineEntry[]): BoundaryEvidence[] {
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  return analysis.phases.flatMap((p, i) =>
+    p.boundaryEvents.flatMap((id) => {
+      const e = byId.get(id);
+      // Sources in one field order whatever the store kept (PostgreSQL's jsonb reorders keys).
+      const sources = e?.sources.map(({ kind, ref, informant, quote }) => ({ kind, ref, ...(informant ? { informant } : {}), ...(quote ? { quote } : {}) }));
+      return e ? [{ phase: i + 1, eventId: id, occurred: e.occurred, title: e.title, sources: sources!, confidence: e.confidence }] : [];
+    }),
+  );
+}
+
 export function buildReportModel(input: ReportInput): ReportModel {
   const { analysis } = input;
   const g = analysis.method.parameters.granularity;
@@ -110,6 +147,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
     firm: input.firm,
     generatedAt: input.generatedAt,
     asOf: input.asOf ?? null,
+    knownAt: input.knownAt ?? null,
+    codebook: input.codebook ?? null,
+    boundaryEvidence: boundaryEvidence(analysis, input.entries),
     method: analysis.method,
     tracks: analysis.tracks.map((t) => ({
       period: t.period,

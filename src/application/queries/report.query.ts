@@ -4,6 +4,7 @@ import type { AnalysisParameters } from '../../analysis/parameters.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { buildReportModel } from '../../reports/report-model.js';
 import { renderFigureSvg, renderReport } from '../../reports/render.js';
+import { GetCodebookQuery } from './research.queries.js';
 import { GetTimelineQuery } from './timeline.query.js';
 
 export const REPORT_FORMATS = ['md', 'json', 'html', 'svg'] as const;
@@ -45,6 +46,7 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery> {
     }
     const format = q.format as ReportFormat;
     const timeline = await this.queries.execute(new GetTimelineQuery(q.firm, q.asOf, q.knownAt));
+    const codebook = await this.queries.execute(new GetCodebookQuery(timeline.firm.study, timeline.knownAt));
     const analysis = analyseFirm(timeline.entries, timeline.declaredPhases, q.parameters);
     const model = buildReportModel({
       firm: { id: timeline.firm.id, name: timeline.firm.name, study: timeline.firm.study },
@@ -55,6 +57,8 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery> {
       // archive imported elsewhere) renders the same bytes.
       generatedAt: timeline.basisRecordedAt,
       ...(timeline.asOf ? { asOf: timeline.asOf } : {}),
+      ...(timeline.knownAt ? { knownAt: timeline.knownAt } : {}),
+      codebook: { study: codebook.study, version: codebook.version, publishedAt: codebook.publishedAt },
     });
     const body = format === 'svg' ? renderFigureSvg(model) : renderReport(model, format);
     return { format, contentType: CONTENT_TYPES[format], body };

@@ -5,6 +5,7 @@ import type {
   ReadModelStore,
   ReadModelTransaction,
 } from '../../projections/read-model-store.port.js';
+import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer } from '../read-model-write-buffer.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface DocRow {
@@ -49,10 +50,15 @@ export class SqliteReadModelStore implements ReadModelStore {
       partitions: db
         .prepare<[string], string>('SELECT DISTINCT partition FROM read_models WHERE collection = ? ORDER BY partition')
         .pluck(),
+      // An unchanged document is not rewritten: no B-tree write, nothing in the WAL.
       put: db.prepare(
         `INSERT INTO read_models (collection, partition, key, sort_key, doc) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (collection, partition, key) DO UPDATE SET sort_key = excluded.sort_key, doc = excluded.doc`,
+         ON CONFLICT (collection, partition, key) DO UPDATE SET sort_key = excluded.sort_key, doc = excluded.doc
+         WHERE read_models.sort_key IS NOT excluded.sort_key OR read_models.doc IS NOT excluded.doc`,
       ),
+      partitionKeys: db
+        .prepare<[string, string], string>('SELECT key FROM read_models WHERE collection = ? AND partition = ?')
+        .pluck(),
       delete: db.prepare('DELETE FROM read_models WHERE collection = ? AND partition = ? AND key = ?'),
       deletePartition: db.prepare('DELETE FROM read_models WHERE collection = ? AND partition = ?'),
       deleteCollection: db.prepare('DELETE FROM read_models WHERE collection = ?'),
@@ -111,34 +117,56 @@ export class SqliteReadModelStore implements ReadModelStore {
     );
   }
 
+  /**
+   * BEGIN IMMEDIATE ... COMMIT under the write lock. Writes are buffered (see
+   * read-model-write-buffer.ts) and applied before the transaction lists anything and before
+   * COMMIT, so a projection that recomputes a partition writes only what changed.
+   */
   transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
     const db = this.database.db;
     const s = this.s;
     return this.database.writeLock.run(async () => {
       db.exec('BEGIN IMMEDIATE');
+      const buffer = new ReadModelWriteBuffer();
+      const flush = () => {
+        if (!buffer.isEmpty) this.apply(buffer);
+      };
       const tx: ReadModelTransaction = {
-        get: (c, p, k) => this.get(c, p, k),
-        list: (c, p) => this.list(c, p),
-        partitions: (c) => this.partitions(c),
+        get: async <D>(c: string, p: string, k: string) => {
+          const pending = buffer.get(c, p, k);
+          if (pending.found) return pending.doc === undefined ? undefined : (JSON.parse(pending.doc) as D);
+          return this.get<D>(c, p, k);
+        },
+        list: async (c, p) => {
+          flush();
+          return this.list(c, p);
+        },
+        partitions: async (c) => {
+          flush();
+          return this.partitions(c);
+        },
         put: async (c, p, k, sortKey, doc) => {
-          s.put.run(c, p, k, sortKey, JSON.stringify(doc));
+          buffer.put(c, p, k, sortKey, JSON.stringify(doc));
+          if (buffer.size >= MAX_BUFFERED_ROWS) flush();
         },
         delete: async (c, p, k) => {
-          s.delete.run(c, p, k);
+          buffer.delete(c, p, k);
+          if (buffer.size >= MAX_BUFFERED_ROWS) flush();
         },
         deletePartition: async (c, p) => {
-          s.deletePartition.run(c, p);
+          buffer.deletePartition(c, p);
         },
         setCheckpoint: async (projection, version, position) => {
           s.setCheckpoint.run(projection, version, position, new Date().toISOString());
         },
         truncate: async (projection, collections) => {
-          for (const c of collections) s.deleteCollection.run(c);
+          for (const c of collections) buffer.truncate(c);
           s.deleteCheckpoint.run(projection);
         },
       };
       try {
         const result = await fn(tx);
+        flush();
         db.exec('COMMIT');
         return result;
       } catch (err) {
@@ -147,4 +175,27 @@ export class SqliteReadModelStore implements ReadModelStore {
       }
     });
   }
+
+  /** Applies buffered writes inside the open transaction: emptied scopes, then the rows that changed. */
+  private apply(buffer: ReadModelWriteBuffer): void {
+    const s = this.s;
+    const { collections, partitions, rows } = buffer.drain();
+    for (const c of collections) s.deleteCollection.run(c);
+    if (partitions.length) {
+      // An emptied partition keeps the keys put again (the upsert below skips unchanged ones).
+      const putAgain = new Set<string>();
+      for (const r of rows) if (r.op.kind === 'put') putAgain.add(rowKey(r.collection, r.partition, r.key));
+      for (const { collection, partition } of partitions) {
+        for (const key of s.partitionKeys.all(collection, partition)) {
+          if (!putAgain.has(rowKey(collection, partition, key))) s.delete.run(collection, partition, key);
+        }
+      }
+    }
+    for (const r of rows) {
+      if (r.op.kind === 'put') s.put.run(r.collection, r.partition, r.key, r.op.sortKey, r.op.doc);
+      else s.delete.run(r.collection, r.partition, r.key);
+    }
+  }
 }
+
+const rowKey = (collection: string, partition: string, key: string) => `${collection}\u0000${partition}\u0000${key}`;
