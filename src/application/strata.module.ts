@@ -19,6 +19,7 @@ import {
   ListStudiesHandler,
   ProjectionStatusHandler,
 } from './queries/catalog.queries.js';
+import { CompareHandler, ExportEventsHandler, ExportSequencesHandler } from './queries/export.queries.js';
 import { ReplayHandler } from './queries/replay.query.js';
 import { GetReportHandler } from './queries/report.query.js';
 import {
@@ -64,6 +65,9 @@ const QUERY_HANDLERS = [
   GetCodebookHandler,
   ExportStudyHandler,
   ReplayHandler,
+  CompareHandler,
+  ExportEventsHandler,
+  ExportSequencesHandler,
 ];
 
 /**

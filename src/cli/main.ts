@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerArchiveCommands } from './commands/archive.cli.js';
 import { registerCatalogCommands } from './commands/catalog.cli.js';
 import { registerCodingCommands } from './commands/coding.cli.js';
+import { registerCompareCommands } from './commands/compare.cli.js';
 import { registerCorrectionCommands } from './commands/corrections.cli.js';
 import { registerImportCommand } from './commands/import.cli.js';
 import { registerLogCommands } from './commands/log.cli.js';
@@ -37,6 +38,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerTimelineCommand(program, io);
   registerReportCommand(program, io);
   registerReplayCommand(program, io);
+  registerCompareCommands(program, io);
   registerCorrectionCommands(program, io);
   registerCodingCommands(program, io);
   registerArchiveCommands(program, io);

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { StrataConfig } from '../application/config.js';
 import { StrataModule } from '../application/strata.module.js';
+import { CompareController } from './controllers/compare.controller.js';
 import { FirmsController } from './controllers/firms.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { ProjectionsController } from './controllers/projections.controller.js';
@@ -17,7 +18,7 @@ class HttpModule {
     return {
       module: HttpModule,
       imports: [StrataModule.forRoot(config)],
-      controllers: [HealthController, StudiesController, FirmsController, ResearchController, ProjectionsController],
+      controllers: [HealthController, StudiesController, FirmsController, ResearchController, CompareController, ProjectionsController],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { parsePeriodKey, periodKey } from '../analysis/periods.js';
 import type { Granularity } from '../analysis/parameters.js';
+import { csvField } from './csv.js';
 
 /**
  * Export for TraMineR: the STS (state-sequence) format — one row per firm, one column per
@@ -22,7 +23,6 @@ export interface StsOptions {
   readonly missing: string;
 }
 
-const csvField = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 export function renderSts(rows: readonly StsRow[], options: Partial<StsOptions> = {}): string {
   const align = options.align ?? 'calendar';

@@ -1,12 +1,12 @@
 import type { FieldProblem } from '../../domain/errors.js';
 import type { ImportRecord, LineProblem } from '../commands/import-events.command.js';
-import { parseCsv } from './csv.js';
+import { parseCsv } from '../../reports/csv.js';
 
 /** FORMAT.md columns in the order an export writes them. */
 export const CSV_COLUMNS = [
   'id', 'firm', 'kind', 'occurred', 'title', 'description', 'mode', 'orientation', 'claimsResponsiveness',
   'sources', 'confidence', 'tags', 'newOwner', 'previousOwner', 'dimension', 'direction', 'magnitudePct',
-  'routine', 'change', 'trend', 'measure', 'from', 'to', 'label',
+  'routine', 'change', 'trend', 'measure', 'coder', 'from', 'to', 'label',
 ] as const;
 
 const NUMERIC = new Set(['orientation', 'magnitudePct']);

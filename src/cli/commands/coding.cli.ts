@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { CodeEventsCommand, PublishCodebookCommand, type CodingRow } from '../../application/commands/coding.commands.js';
 import { ImportRejectedError } from '../../application/commands/import-events.command.js';
-import { parseCsv, toCsv } from '../../application/interchange/csv.js';
+import { parseCsv, toCsv } from '../../reports/csv.js';
 import { ListFirmsQuery } from '../../application/queries/catalog.queries.js';
 import { AgreementQuery, GetCodebookQuery } from '../../application/queries/research.queries.js';
 import { GetTimelineQuery } from '../../application/queries/timeline.query.js';

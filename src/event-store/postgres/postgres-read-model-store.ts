@@ -6,7 +6,7 @@ import type {
   ReadModelStore,
   ReadModelTransaction,
 } from '../../projections/read-model-store.port.js';
-import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer } from '../read-model-write-buffer.js';
+import { PendingPartitionClears } from '../pending-partition-clears.js';
 import { PostgresDatabase, type PostgresConnection } from './postgres-database.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -58,40 +58,53 @@ function reader(db: Queryable): ReadModelReader {
 }
 
 /**
- * The transaction's writer. Writes are buffered (see read-model-write-buffer.ts) and sent as a
- * few set-based statements before the transaction lists anything and before COMMIT: one round
- * trip per kind of change instead of one per document, and unchanged documents not rewritten.
+ * The transaction's writer, on its client. `deletePartition` is applied lazily (see
+ * pending-partition-clears.ts): a projection that recomputes a partition rewrites only the
+ * documents that changed, and unchanged ones leave no new row version behind.
  */
-function writer(client: pg.PoolClient): ReadModelTransaction & { flush(): Promise<void> } {
+function writer(client: pg.PoolClient): ReadModelTransaction & { applyClears(): Promise<void> } {
   const reads = reader(client);
-  const buffer = new ReadModelWriteBuffer();
-  const flush = async () => {
-    if (!buffer.isEmpty) await applyWrites(client, buffer);
+  const clears = new PendingPartitionClears();
+  const applyClears = async () => {
+    for (const { collection, partition, kept } of clears.drain()) {
+      await client.query(
+        'DELETE FROM read_models WHERE collection = $1 AND partition = $2 AND key <> ALL($3::text[])',
+        [collection, partition, [...kept]],
+      );
+    }
   };
   return {
     async get<T>(collection: string, partition: string, key: string): Promise<T | undefined> {
-      const pending = buffer.get(collection, partition, key);
-      if (pending.found) return pending.doc === undefined ? undefined : (JSON.parse(pending.doc) as T);
-      return reads.get<T>(collection, partition, key);
+      return clears.hides(collection, partition, key) ? undefined : reads.get<T>(collection, partition, key);
     },
     async list<T>(collection: string, partition: string) {
-      await flush();
+      await applyClears();
       return reads.list<T>(collection, partition);
     },
     async partitions(collection) {
-      await flush();
+      await applyClears();
       return reads.partitions(collection);
     },
     async put(collection, partition, key, sortKey, doc) {
-      buffer.put(collection, partition, key, sortKey, JSON.stringify(doc));
-      if (buffer.size >= MAX_BUFFERED_ROWS) await flush();
+      // Unchanged (jsonb equality, same sort key): the row is locked but not rewritten.
+      await client.query(
+        `INSERT INTO read_models (collection, partition, key, sort_key, doc) VALUES ($1, $2, $3, $4, $5::jsonb)
+         ON CONFLICT (collection, partition, key) DO UPDATE SET sort_key = excluded.sort_key, doc = excluded.doc
+          WHERE read_models.sort_key IS DISTINCT FROM excluded.sort_key OR read_models.doc IS DISTINCT FROM excluded.doc`,
+        [collection, partition, key, sortKey, JSON.stringify(doc)],
+      );
+      clears.wrote(collection, partition, key, true);
     },
     async delete(collection, partition, key) {
-      buffer.delete(collection, partition, key);
-      if (buffer.size >= MAX_BUFFERED_ROWS) await flush();
+      await client.query('DELETE FROM read_models WHERE collection = $1 AND partition = $2 AND key = $3', [
+        collection,
+        partition,
+        key,
+      ]);
+      clears.wrote(collection, partition, key, false);
     },
     async deletePartition(collection, partition) {
-      buffer.deletePartition(collection, partition);
+      clears.clear(collection, partition);
     },
     async setCheckpoint(projection, version, position) {
       // Same transaction as the read-model writes: both commit or neither does.
@@ -104,64 +117,12 @@ function writer(client: pg.PoolClient): ReadModelTransaction & { flush(): Promis
       );
     },
     async truncate(projection, collections) {
-      for (const c of collections) buffer.truncate(c);
+      await client.query('DELETE FROM read_models WHERE collection = ANY($1::text[])', [[...collections]]);
+      for (const c of collections) clears.truncated(c);
       await client.query('DELETE FROM projection_checkpoints WHERE projection = $1', [projection]);
     },
-    flush,
+    applyClears,
   };
-}
-
-/** Emptied collections, then emptied partitions (minus the keys put again), then row deletes, then upserts. */
-async function applyWrites(client: pg.PoolClient, buffer: ReadModelWriteBuffer): Promise<void> {
-  const { collections, partitions, rows } = buffer.drain();
-  if (collections.length) {
-    await client.query('DELETE FROM read_models WHERE collection = ANY($1::text[])', [collections]);
-  }
-  const puts = rows.filter((r) => r.op.kind === 'put');
-  const deletes = rows.filter((r) => r.op.kind === 'delete');
-  if (partitions.length) {
-    const cleared = new Set(partitions.map((p) => `${p.collection}\u0000${p.partition}`));
-    const kept = puts.filter((r) => cleared.has(`${r.collection}\u0000${r.partition}`));
-    await client.query(
-      `DELETE FROM read_models r
-         USING unnest($1::text[], $2::text[]) AS d(collection, partition)
-        WHERE r.collection = d.collection AND r.partition = d.partition
-          AND NOT EXISTS (
-            SELECT 1 FROM unnest($3::text[], $4::text[], $5::text[]) AS k(collection, partition, key)
-             WHERE k.collection = r.collection AND k.partition = r.partition AND k.key = r.key)`,
-      [
-        partitions.map((p) => p.collection),
-        partitions.map((p) => p.partition),
-        kept.map((r) => r.collection),
-        kept.map((r) => r.partition),
-        kept.map((r) => r.key),
-      ],
-    );
-  }
-  if (deletes.length) {
-    await client.query(
-      `DELETE FROM read_models r
-         USING unnest($1::text[], $2::text[], $3::text[]) AS d(collection, partition, key)
-        WHERE r.collection = d.collection AND r.partition = d.partition AND r.key = d.key`,
-      [deletes.map((r) => r.collection), deletes.map((r) => r.partition), deletes.map((r) => r.key)],
-    );
-  }
-  if (puts.length) {
-    // An unchanged document (jsonb equality) is not rewritten: no new row version, no WAL.
-    await client.query(
-      `INSERT INTO read_models (collection, partition, key, sort_key, doc)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
-       ON CONFLICT (collection, partition, key) DO UPDATE SET sort_key = excluded.sort_key, doc = excluded.doc
-        WHERE read_models.sort_key IS DISTINCT FROM excluded.sort_key OR read_models.doc IS DISTINCT FROM excluded.doc`,
-      [
-        puts.map((r) => r.collection),
-        puts.map((r) => r.partition),
-        puts.map((r) => r.key),
-        puts.map((r) => (r.op as { sortKey: string }).sortKey),
-        puts.map((r) => (r.op as { doc: string }).doc),
-      ],
-    );
-  }
 }
 
 /** Read models in the same PostgreSQL database as the log; see read-model-store.port.ts. */
@@ -196,7 +157,7 @@ export class PostgresReadModelStore implements ReadModelStore {
     return this.database.transaction(async (client) => {
       const tx = writer(client);
       const result = await fn(tx);
-      await tx.flush();
+      await tx.applyClears();
       return result;
     });
   }

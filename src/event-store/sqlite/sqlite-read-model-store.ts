@@ -5,7 +5,7 @@ import type {
   ReadModelStore,
   ReadModelTransaction,
 } from '../../projections/read-model-store.port.js';
-import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer } from '../read-model-write-buffer.js';
+import { PendingPartitionClears } from '../pending-partition-clears.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface DocRow {
@@ -118,55 +118,54 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /**
-   * BEGIN IMMEDIATE ... COMMIT under the write lock. Writes are buffered (see
-   * read-model-write-buffer.ts) and applied before the transaction lists anything and before
-   * COMMIT, so a projection that recomputes a partition writes only what changed.
+   * BEGIN IMMEDIATE ... COMMIT under the write lock. `deletePartition` is applied lazily (see
+   * pending-partition-clears.ts), so a projection that recomputes a partition rewrites only the
+   * documents that changed.
    */
   transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
     const db = this.database.db;
     const s = this.s;
     return this.database.writeLock.run(async () => {
       db.exec('BEGIN IMMEDIATE');
-      const buffer = new ReadModelWriteBuffer();
-      const flush = () => {
-        if (!buffer.isEmpty) this.apply(buffer);
+      const clears = new PendingPartitionClears();
+      const applyClears = () => {
+        if (!clears.isEmpty) this.applyClears(clears);
       };
       const tx: ReadModelTransaction = {
-        get: async <D>(c: string, p: string, k: string) => {
-          const pending = buffer.get(c, p, k);
-          if (pending.found) return pending.doc === undefined ? undefined : (JSON.parse(pending.doc) as D);
-          return this.get<D>(c, p, k);
-        },
+        get: async <D>(c: string, p: string, k: string) => (clears.hides(c, p, k) ? undefined : this.get<D>(c, p, k)),
         list: async (c, p) => {
-          flush();
+          applyClears();
           return this.list(c, p);
         },
         partitions: async (c) => {
-          flush();
+          applyClears();
           return this.partitions(c);
         },
         put: async (c, p, k, sortKey, doc) => {
-          buffer.put(c, p, k, sortKey, JSON.stringify(doc));
-          if (buffer.size >= MAX_BUFFERED_ROWS) flush();
+          s.put.run(c, p, k, sortKey, JSON.stringify(doc));
+          clears.wrote(c, p, k, true);
         },
         delete: async (c, p, k) => {
-          buffer.delete(c, p, k);
-          if (buffer.size >= MAX_BUFFERED_ROWS) flush();
+          s.delete.run(c, p, k);
+          clears.wrote(c, p, k, false);
         },
         deletePartition: async (c, p) => {
-          buffer.deletePartition(c, p);
+          clears.clear(c, p);
         },
         setCheckpoint: async (projection, version, position) => {
           s.setCheckpoint.run(projection, version, position, new Date().toISOString());
         },
         truncate: async (projection, collections) => {
-          for (const c of collections) buffer.truncate(c);
+          for (const c of collections) {
+            s.deleteCollection.run(c);
+            clears.truncated(c);
+          }
           s.deleteCheckpoint.run(projection);
         },
       };
       try {
         const result = await fn(tx);
-        flush();
+        applyClears();
         db.exec('COMMIT');
         return result;
       } catch (err) {
@@ -176,26 +175,12 @@ export class SqliteReadModelStore implements ReadModelStore {
     });
   }
 
-  /** Applies buffered writes inside the open transaction: emptied scopes, then the rows that changed. */
-  private apply(buffer: ReadModelWriteBuffer): void {
-    const s = this.s;
-    const { collections, partitions, rows } = buffer.drain();
-    for (const c of collections) s.deleteCollection.run(c);
-    if (partitions.length) {
-      // An emptied partition keeps the keys put again (the upsert below skips unchanged ones).
-      const putAgain = new Set<string>();
-      for (const r of rows) if (r.op.kind === 'put') putAgain.add(rowKey(r.collection, r.partition, r.key));
-      for (const { collection, partition } of partitions) {
-        for (const key of s.partitionKeys.all(collection, partition)) {
-          if (!putAgain.has(rowKey(collection, partition, key))) s.delete.run(collection, partition, key);
-        }
+  /** Deletes, in each pending cleared partition, the rows not put again since the clear. */
+  private applyClears(clears: PendingPartitionClears): void {
+    for (const { collection, partition, kept } of clears.drain()) {
+      for (const key of this.s.partitionKeys.all(collection, partition)) {
+        if (!kept.has(key)) this.s.delete.run(collection, partition, key);
       }
-    }
-    for (const r of rows) {
-      if (r.op.kind === 'put') s.put.run(r.collection, r.partition, r.key, r.op.sortKey, r.op.doc);
-      else s.delete.run(r.collection, r.partition, r.key);
     }
   }
 }
-
-const rowKey = (collection: string, partition: string, key: string) => `${collection}\u0000${partition}\u0000${key}`;
