@@ -80,6 +80,12 @@ export class StreamDecisions {
     for (let attempt = 0; ; attempt++) {
       const { state, revision } = await this.state(streamId, decider);
       const decided = this.decideOn(streamId, decider, state, revision, command, ctx);
+      if (decided.events.length === 0) {
+        // A retry of a command whose id is already in the stream: answer it, append nothing.
+        let position = 0;
+        for await (const e of this.store.readStream(streamId)) if (e.id === command.id) position = e.globalPosition;
+        return { events: [], result: { streamId, nextExpectedVersion: revision, lastGlobalPosition: position, appended: 0 } };
+      }
       try {
         const [result] = await this.append([decided]);
         return { events: decided.events, result: result! };

@@ -7,6 +7,8 @@ export function strataValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     ...VALIDATION_OPTIONS,
     transform: true,
+    // problemsOf needs the validated object to name the fields the kind rule is about.
+    validationError: { target: true, value: false },
     exceptionFactory: (errors) => {
       const problems = problemsOf(errors);
       return new BadRequestException(

@@ -54,8 +54,8 @@ suite('report and docs in a browser', () => {
     });
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    const json = await (await fetch(`${base}/firms/ravn/report?format=json`)).json();
-    const timeline = await (await fetch(`${base}/firms/ravn/timeline`)).json();
+    const json = (await (await fetch(`${base}/firms/ravn/report?format=json`)).json()) as { phases: unknown[] };
+    const timeline = (await (await fetch(`${base}/firms/ravn/timeline`)).json()) as { entries: unknown[] };
     await page.goto(`${base}/firms/ravn/report?format=html`);
 
     expect(await page.locator('svg path.declared').count()).toBeGreaterThanOrEqual(1);

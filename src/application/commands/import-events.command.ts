@@ -50,6 +50,8 @@ export class ImportEventsCommand extends Command<ImportResult> {
     /** Study for firms the file creates. */
     readonly study: string = DEFAULT_STUDY,
     readonly onProgress?: (p: ImportProgress) => void,
+    /** Problems found while reading the file (lines that are not JSON): listed with the rest, by line. */
+    readonly fileProblems: readonly LineProblem[] = [],
   ) {
     super();
   }
@@ -65,14 +67,14 @@ export class ImportEventsHandler implements ICommandHandler<ImportEventsCommand>
   ) {}
 
   async execute(c: ImportEventsCommand): Promise<ImportResult> {
-    const problems: LineProblem[] = [];
+    const problems: LineProblem[] = [...c.fileProblems];
     const commands: Array<{ line: number; command: LineCommand }> = [];
     for (const { line, record } of c.records) {
       const parsed = this.toCommand(record);
       if ('problems' in parsed) problems.push(...parsed.problems.map((p) => ({ ...p, line })));
       else commands.push({ line, command: parsed.command });
     }
-    if (problems.length) throw new ImportRejectedError(problems);
+    if (problems.length) throw new ImportRejectedError(problems.sort((a, b) => a.line - b.line));
 
     try {
       return await this.decideAndAppend(c, commands);

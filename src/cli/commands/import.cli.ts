@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
-import { ImportEventsCommand, ImportRejectedError } from '../../application/commands/import-events.command.js';
+import { ImportEventsCommand } from '../../application/commands/import-events.command.js';
 import { parseEventFile } from '../../application/interchange/event-lines.js';
 import { withApp } from '../app-context.js';
 import { importArchive } from './archive.cli.js';
@@ -24,10 +24,9 @@ export function registerImportCommand(program: Command, io: Io): void {
           throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
         const parsed = parseEventFile(file, text);
-        if (parsed.problems.length) throw new ImportRejectedError(parsed.problems);
         const bar = new ProgressBar();
         const result = await withApp(cmd.optsWithGlobals(), ({ commands }) =>
-          commands.execute(new ImportEventsCommand(parsed.records, opts.study, (p) => bar.update(p.stage, p.done, p.total))),
+          commands.execute(new ImportEventsCommand(parsed.records, opts.study, (p) => bar.update(p.stage, p.done, p.total), parsed.problems)),
         );
         bar.done();
         io.err(

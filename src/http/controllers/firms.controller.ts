@@ -7,6 +7,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProduces,
+  ApiPropertyOptional,
   ApiQuery,
   ApiTags,
   OmitType,
@@ -26,6 +27,7 @@ import { SLUG_PATTERN } from '../../domain/vocabulary.js';
 
 /** An event posted to a firm's route: `firm` may be left out (the route names it). */
 export class FirmEventBodyDto extends OmitType(EventInputDto, ['firm'] as const) {
+  @ApiPropertyOptional({ example: 'ravn', description: 'May be left out; when given it must equal the firm in the path.' })
   @IsOptional()
   @Matches(SLUG_PATTERN, { message: 'firm must be a slug: lowercase letters, digits and hyphens' })
   firm?: string;
