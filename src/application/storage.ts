@@ -1,11 +1,4 @@
 import type { EventStore } from '../event-store/event-store.port.js';
-import { KurrentDbEventStore } from '../event-store/kurrentdb/kurrentdb-event-store.js';
-import { PostgresDatabase } from '../event-store/postgres/postgres-database.js';
-import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
-import { PostgresReadModelStore } from '../event-store/postgres/postgres-read-model-store.js';
-import { SqliteDatabase } from '../event-store/sqlite/sqlite-database.js';
-import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
-import { SqliteReadModelStore } from '../event-store/sqlite/sqlite-read-model-store.js';
 import type { ReadModelStore } from '../projections/read-model-store.port.js';
 import type { StrataConfig } from './config.js';
 
@@ -15,14 +8,29 @@ export interface Storage {
   close(): Promise<void>;
 }
 
+// Adapters are imported when chosen: the gRPC client and pg cost a CLI start-up that uses
+// neither a noticeable part of a second.
+const sqlite = async () => ({
+  ...(await import('../event-store/sqlite/sqlite-database.js')),
+  ...(await import('../event-store/sqlite/sqlite-event-store.js')),
+  ...(await import('../event-store/sqlite/sqlite-read-model-store.js')),
+});
+const postgres = async () => ({
+  ...(await import('../event-store/postgres/postgres-database.js')),
+  ...(await import('../event-store/postgres/postgres-event-store.js')),
+  ...(await import('../event-store/postgres/postgres-read-model-store.js')),
+});
+
 /** Read models for a store that cannot hold them (KurrentDB): PostgreSQL if configured, else the SQLite file. */
 async function readModelsBeside(config: StrataConfig): Promise<{ readModels: ReadModelStore; close(): Promise<void> }> {
   if (config.databaseUrl) {
+    const { PostgresDatabase, PostgresReadModelStore } = await postgres();
     const database = new PostgresDatabase(config.databaseUrl);
     const readModels = new PostgresReadModelStore(database);
     await readModels.init();
     return { readModels, close: () => database.close() };
   }
+  const { SqliteDatabase, SqliteReadModelStore } = await sqlite();
   const database = new SqliteDatabase(config.dbPath);
   const readModels = new SqliteReadModelStore(database);
   await readModels.init();
@@ -33,6 +41,7 @@ async function readModelsBeside(config: StrataConfig): Promise<{ readModels: Rea
 export async function openStorage(config: StrataConfig): Promise<Storage> {
   switch (config.store) {
     case 'sqlite': {
+      const { SqliteDatabase, SqliteEventStore, SqliteReadModelStore } = await sqlite();
       const database = new SqliteDatabase(config.dbPath);
       const events = new SqliteEventStore(database);
       const readModels = new SqliteReadModelStore(database);
@@ -41,6 +50,7 @@ export async function openStorage(config: StrataConfig): Promise<Storage> {
       return { events, readModels, close: async () => database.close() };
     }
     case 'postgres': {
+      const { PostgresDatabase, PostgresEventStore, PostgresReadModelStore } = await postgres();
       const database = new PostgresDatabase(config.databaseUrl!);
       const events = new PostgresEventStore(database);
       const readModels = new PostgresReadModelStore(database);
@@ -49,6 +59,7 @@ export async function openStorage(config: StrataConfig): Promise<Storage> {
       return { events, readModels, close: () => database.close() };
     }
     case 'kurrentdb': {
+      const { KurrentDbEventStore } = await import('../event-store/kurrentdb/kurrentdb-event-store.js');
       const events = new KurrentDbEventStore(config.kurrentdbConnectionString!);
       await events.init();
       const beside = await readModelsBeside(config);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { resolveConfig } from '../../application/config.js';
-import { createHttpApp } from '../../http/create-http-app.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
 import { UsageError } from '../exit-codes.js';
 import { action, type Io } from '../run.js';
@@ -21,6 +20,8 @@ export function registerServeCommand(program: Command, io: Io): void {
           throw new UsageError(`--follow-interval must be a whole number of milliseconds, 10..3600000 (got "${opts.followInterval}")`);
         }
         const config = resolveConfig(cmd.optsWithGlobals());
+        // The HTTP stack (express, swagger) loads only for `serve`, keeping other commands quick to start.
+        const { createHttpApp } = await import('../../http/create-http-app.js');
         const app = await createHttpApp(config);
         await app.listen(port, opts.host);
         // Stopped by the runner's own shutdown hook, before the storage closes.
