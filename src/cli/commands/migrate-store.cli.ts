@@ -38,7 +38,7 @@ export function parseStoreLocation(flag: string, value: string): StoreLocation {
     if (url.pathname.replace(/^\//, '') === '') throw new UsageError(`${flag}: name the database in the URL, e.g. postgres://postgres@127.0.0.1:5432/strata`);
     return { kind: 'postgres', url: v };
   }
-  if (/^(kurrentdb|esdb|kdb)(\+discover)?:\/\//i.test(v)) {
+  if (/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\//i.test(v)) {
     throw new UsageError(`${flag}: migrate-store copies between SQLite and PostgreSQL only; KurrentDB is not supported (yet) as ${flag === '--from' ? 'a source' : 'a target'}`);
   }
   throw new UsageError(`${flag} must be ${FORMS} (got "${redact(v)}")`);
