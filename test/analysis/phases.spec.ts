@@ -1,3 +1,4 @@
+import type { PhaseLabel } from '../../src/domain/vocabulary.js';
 import { describe, expect, it } from '@jest/globals';
 import { analyseFirm } from '../../src/analysis/analyse-firm.js';
 import { absorbDeviations, enforceMinLength, runsOf } from '../../src/analysis/smoothing.js';
@@ -8,7 +9,7 @@ import { SEAT_FRAMES, SEAT_FRAMES_UNTIL } from './seat-frames.js';
 
 describe('period labels', () => {
   const p = DEFAULT_PARAMETERS;
-  it.each([
+  it.each<[number, number, number, PhaseLabel]>([
     [0.8, 0.7, 0.1, 'customization'],
     [-0.5, -0.4, 0.0, 'cost'],
     [0.2, -0.1, 0.0, 'mixed'],
@@ -16,7 +17,7 @@ describe('period labels', () => {
     [-0.5, 0.3, 0.6, 'ambiguity'],
     [0.3, 0.3, 0.49, 'customization'],
     [-0.3, -0.3, 0.0, 'cost'],
-  ] as const)('declared %p, enacted %p, ambiguity %p → %s', (d, e, a, label) => {
+  ])('declared %p, enacted %p, ambiguity %p → %s', (d, e, a, label) => {
     expect(labelPeriod(d, e, a, p)).toBe(label);
   });
 });
