@@ -1,36 +1,58 @@
 import { analyseFirm } from '../analysis/analyse-firm.js';
+import type { DetectedPhase } from '../analysis/phases.js';
 import { isFieldEvent, type FieldEventData, type PhaseDeclaredData } from '../domain/events.js';
 import type { DeclaredPhase, TimelineEntry } from '../domain/timeline.js';
+import type { PhaseLabel } from '../domain/vocabulary.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { ALL, COLLECTIONS } from './collections.js';
 import type { Projection } from './projection.js';
 import type { ReadModelTransaction } from './read-model-store.port.js';
 
-export interface StoredPattern {
+export interface StoredTrackPoint {
+  readonly period: string;
+  readonly declared: number;
+  readonly enacted: number;
+  readonly ambiguity: number;
+  readonly label: PhaseLabel;
+}
+
+/** One document per firm: its tracks, phases and pattern under the default parameters. */
+export interface StoredAnalysis {
   readonly firm: string;
   readonly pattern: string;
-  readonly phases: number;
-  readonly periods: number;
   readonly method: string;
+  readonly tracks: readonly StoredTrackPoint[];
+  readonly phases: readonly DetectedPhase[];
 }
 
 /**
  * Declared and enacted orientation tracks, goal ambiguity and detected phases per firm, with the
  * default method parameters. An event can land anywhere in a firm's past (imprecise, late-logged
- * dates), so a touched firm is recomputed whole from its timeline — once per batch, not per event.
+ * dates), so a touched firm is recomputed whole from its timeline. apply() only marks the firm;
+ * settle() recomputes each marked firm once when the catch-up is done, so a replay of the whole
+ * log analyses every firm once rather than once per batch. Recomputing is idempotent, so a crash
+ * between the two just leaves marks that the next start settles.
  */
 export const analysisProjection: Projection = {
   name: 'analysis',
-  version: 2,
-  collections: [COLLECTIONS.tracks, COLLECTIONS.phases, COLLECTIONS.patterns],
+  version: 3,
+  collections: [COLLECTIONS.analysis, COLLECTIONS.analysisPending],
   dependsOn: ['timeline'],
   async apply(tx: ReadModelTransaction, events: readonly StoredEvent[]) {
     const touched = new Set<string>();
     for (const e of events) {
       if (isFieldEvent(e)) touched.add((e.data as FieldEventData).firm);
-      else if (e.type === 'phase-declared') touched.add((e.data as PhaseDeclaredData).firm);
+      else if (e.type === 'phase-declared' || e.type === 'event-recoded' || e.type === 'event-retracted') {
+        touched.add((e.data as PhaseDeclaredData).firm);
+      }
     }
-    for (const firm of [...touched].sort()) await recompute(tx, firm);
+    for (const firm of touched) await tx.put(COLLECTIONS.analysisPending, ALL, firm, firm, { firm });
+  },
+  async settle(tx: ReadModelTransaction) {
+    for (const { key: firm } of await tx.list(COLLECTIONS.analysisPending, ALL)) {
+      await recompute(tx, firm);
+      await tx.delete(COLLECTIONS.analysisPending, ALL, firm);
+    }
   },
 };
 
@@ -38,27 +60,12 @@ async function recompute(tx: ReadModelTransaction, firm: string): Promise<void> 
   const entries = (await tx.list<TimelineEntry>(COLLECTIONS.timeline, firm)).map((d) => d.doc);
   const declared = (await tx.list<DeclaredPhase>(COLLECTIONS.declaredPhases, firm)).map((d) => d.doc);
   const analysis = analyseFirm(entries, declared);
-  await tx.deletePartition(COLLECTIONS.tracks, firm);
-  await tx.deletePartition(COLLECTIONS.phases, firm);
-  for (const t of analysis.tracks) {
-    await tx.put(COLLECTIONS.tracks, firm, t.period, t.period, {
-      period: t.period,
-      declared: t.declared,
-      enacted: t.enacted,
-      ambiguity: t.ambiguity,
-      label: t.label,
-    });
-  }
-  for (const [i, p] of analysis.phases.entries()) {
-    const key = String(i).padStart(4, '0');
-    await tx.put(COLLECTIONS.phases, firm, key, key, p);
-  }
-  const pattern: StoredPattern = {
+  const doc: StoredAnalysis = {
     firm,
     pattern: analysis.pattern,
-    phases: analysis.phases.length,
-    periods: analysis.tracks.length,
     method: `${analysis.method.name} ${analysis.method.version}`,
+    tracks: analysis.tracks.map(({ period, declared: d, enacted, ambiguity, label }) => ({ period, declared: d, enacted, ambiguity, label })),
+    phases: analysis.phases,
   };
-  await tx.put(COLLECTIONS.patterns, ALL, firm, firm, pattern);
+  await tx.put(COLLECTIONS.analysis, ALL, firm, firm, doc);
 }

@@ -85,6 +85,8 @@ export class ProjectionRunner {
         if (cp && cp.version !== p.version) stale.push(p.name);
       }
       if (stale.length) await this.truncate(stale);
+      // Deferred work a crash left marked but undone.
+      await this.settle();
     });
     return stale;
   }
@@ -268,6 +270,17 @@ export class ProjectionRunner {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    if (applied > 0) await this.settle();
+  }
+
+  /** Runs every projection's deferred work in one transaction (see Projection.settle). */
+  private async settle(): Promise<void> {
+    const settling = this.projections.filter((p) => p.settle);
+    if (!settling.length) return;
+    await this.readModels.transaction(async (tx) => {
+      await tx.put(RUNNER_LOCK_COLLECTION, 'lock', 'lock', '', { settling: true });
+      for (const p of settling) await p.settle!(tx);
+    });
   }
 }
 

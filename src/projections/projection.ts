@@ -14,4 +14,11 @@ export interface Projection {
   /** Projections it reads in apply(); they are applied first within each batch. */
   readonly dependsOn?: readonly string[];
   apply(tx: ReadModelTransaction, events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * Deferred work, run once a catch-up has applied everything up to the head (and once on
+   * start, to finish what a crash interrupted). A projection whose state is a function of
+   * other read models (recomputed whole per firm) marks what to redo in apply() and redoes it
+   * here, so a replay of a million events recomputes each firm once, not once per batch.
+   */
+  settle?(tx: ReadModelTransaction): Promise<void>;
 }

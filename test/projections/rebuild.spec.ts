@@ -41,7 +41,9 @@ describe('projections', () => {
     await loadExampleIncrementally(t);
     const incremental = await t.readModels.dump(collections);
     expect(incremental.filter((r) => r.collection === 'timeline')).toHaveLength(114);
-    expect(incremental.filter((r) => r.collection === 'tracks').length).toBeGreaterThan(100);
+    // One analysis per firm, nothing left pending.
+    expect(incremental.filter((r) => r.collection === 'analysis').map((r) => r.key)).toEqual(['kestrel', 'ravn', 'tern']);
+    expect(incremental.filter((r) => r.collection === 'analysis-pending')).toEqual([]);
 
     const rebuilt = await t.commands.execute(new RebuildProjectionsCommand());
     expect(rebuilt.sort()).toEqual(['analysis', 'catalog', 'timeline']);
@@ -114,5 +116,22 @@ describe('projections', () => {
       ['analysis', 0],
     ]);
     expect(status.every((s) => s.position === s.head && s.head === 2)).toBe(true);
+  });
+});
+
+describe('deferred analysis', () => {
+  it('a firm marked but not yet analysed when the process died is analysed on the next start', async () => {
+    t = await tempApp();
+    await t.commands.execute(new RegisterFirmCommand('ravn', 's1'));
+    await t.commands.execute(new LogEventCommand({ firm: 'ravn', kind: 'strategy-decision', occurred: '2002', title: 'Cost leader', orientation: -2 }));
+    // Simulate the crash window: the analysis is gone and the firm is only marked.
+    await t.readModels.transaction(async (tx) => {
+      await tx.delete('analysis', '_', 'ravn');
+      await tx.put('analysis-pending', '_', 'ravn', 'ravn', { firm: 'ravn' });
+    });
+    const runner = new ProjectionRunner(t.store, t.readModels, ALL_PROJECTIONS);
+    await runner.start();
+    expect(await t.readModels.get<{ pattern: string }>('analysis', '_', 'ravn')).toEqual(expect.objectContaining({ firm: 'ravn', tracks: expect.any(Array) }));
+    expect(await t.readModels.list('analysis-pending', '_')).toEqual([]);
   });
 });

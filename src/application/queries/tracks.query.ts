@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '../../domain/errors.js';
-import type { StoredPattern } from '../../projections/analysis.projection.js';
+import type { StoredAnalysis } from '../../projections/analysis.projection.js';
 import { ALL, COLLECTIONS } from '../../projections/collections.js';
 import { READ_MODEL_STORE, type ReadModelStore } from '../../projections/read-model-store.port.js';
 
@@ -26,13 +26,13 @@ export class GetTracksHandler implements IQueryHandler<GetTracksQuery> {
 
   async execute(q: GetTracksQuery): Promise<FirmTracks> {
     if (!(await this.readModels.get(COLLECTIONS.firms, ALL, q.firm))) throw new NotFoundError('firm', q.firm, 'firm');
-    const pattern = await this.readModels.get<StoredPattern>(COLLECTIONS.patterns, ALL, q.firm);
+    const stored = await this.readModels.get<StoredAnalysis>(COLLECTIONS.analysis, ALL, q.firm);
     return {
       firm: q.firm,
-      pattern: pattern?.pattern ?? '',
-      method: pattern?.method ?? '',
-      tracks: (await this.readModels.list(COLLECTIONS.tracks, q.firm)).map((d) => d.doc),
-      phases: (await this.readModels.list(COLLECTIONS.phases, q.firm)).map((d) => d.doc),
+      pattern: stored?.pattern ?? '',
+      method: stored?.method ?? '',
+      tracks: [...(stored?.tracks ?? [])],
+      phases: [...(stored?.phases ?? [])],
     };
   }
 }
