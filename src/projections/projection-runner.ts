@@ -16,6 +16,12 @@ export interface RunnerOptions {
   readonly batchSize?: number;
   /** Called after each committed batch: events applied so far and the head being caught up to. */
   readonly onProgress?: (applied: number, head: number) => void;
+  /**
+   * Leave deferred work (Projection.settle) to a moment later instead of doing it before
+   * returning: a single logged event then costs its own rows, not a re-analysis of its firm.
+   * Readers of settled read models call `settleNow()` first.
+   */
+  readonly deferSettle?: boolean;
 }
 
 export interface FollowOptions {
@@ -165,6 +171,7 @@ export class ProjectionRunner {
   /** Nest calls this on shutdown, before the storage closes: stop following, let a running pass finish. */
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.followers].map((f) => f.stop()));
+    if (this.settleTimer) clearTimeout(this.settleTimer);
     await this.running?.catch(() => undefined);
   }
 
@@ -270,7 +277,26 @@ export class ProjectionRunner {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    if (applied > 0) await this.settle();
+    if (applied === 0) return;
+    if (options.deferSettle) this.settleSoon();
+    else await this.settle();
+  }
+
+  /** Brings deferred work up to date now (after any catch-up in flight). */
+  async settleNow(): Promise<void> {
+    await this.exclusive({}, () => this.settle());
+  }
+
+  private settleTimer: NodeJS.Timeout | undefined;
+
+  /** Settles once things are quiet for a moment; a burst of logged events is settled once. */
+  private settleSoon(): void {
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      this.settleNow().catch(() => undefined); // the marks stay; the next settle or start redoes them
+    }, 250);
+    this.settleTimer.unref();
   }
 
   /** Runs every projection's deferred work in one transaction (see Projection.settle). */

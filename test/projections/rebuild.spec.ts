@@ -4,6 +4,7 @@ import { ImportEventsCommand } from '../../src/application/commands/import-event
 import { DeclarePhaseCommand, LogEventCommand } from '../../src/application/commands/log-event.commands.js';
 import { RebuildProjectionsCommand } from '../../src/application/commands/projections.commands.js';
 import { RegisterFirmCommand } from '../../src/application/commands/study-and-firm.commands.js';
+import { GetTracksQuery } from '../../src/application/queries/tracks.query.js';
 import { ListFirmsQuery } from '../../src/application/queries/catalog.queries.js';
 import { parseJsonLines } from '../../src/application/interchange/event-lines.js';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
@@ -18,6 +19,7 @@ afterEach(async () => {
   t = undefined;
 });
 
+/** Loads the example half by import, half by single commands, and settles the deferred analysis. */
 async function loadExampleIncrementally(app: TempApp) {
   const { records } = parseJsonLines(readFileSync('examples/nordic-seat-frames.jsonl', 'utf8'));
   // Half by import, the rest one command at a time in reverse order: recording order must not matter.
@@ -33,6 +35,7 @@ async function loadExampleIncrementally(app: TempApp) {
       await app.commands.execute(new LogEventCommand(r));
     }
   }
+  await app.runner.settleNow();
 }
 
 describe('projections', () => {
@@ -132,6 +135,18 @@ describe('deferred analysis', () => {
     const runner = new ProjectionRunner(t.store, t.readModels, ALL_PROJECTIONS);
     await runner.start();
     expect(await t.readModels.get<{ pattern: string }>('analysis', '_', 'ravn')).toEqual(expect.objectContaining({ firm: 'ravn', tracks: expect.any(Array) }));
+    expect(await t.readModels.list('analysis-pending', '_')).toEqual([]);
+  });
+});
+
+describe('settling after single commands', () => {
+  it('a logged event leaves its firm marked; reading the tracks settles it first', async () => {
+    t = await tempApp();
+    await t.commands.execute(new RegisterFirmCommand('ravn', 's1'));
+    await t.commands.execute(new LogEventCommand({ firm: 'ravn', kind: 'strategy-decision', occurred: '2002', title: 'Cost leader', orientation: -2 }));
+    expect((await t.readModels.list('analysis-pending', '_')).map((d) => d.key)).toEqual(['ravn']);
+    const tracks = await t.queries.execute(new GetTracksQuery('ravn'));
+    expect(tracks.tracks.length).toBeGreaterThan(0);
     expect(await t.readModels.list('analysis-pending', '_')).toEqual([]);
   });
 });

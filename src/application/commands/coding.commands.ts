@@ -92,7 +92,7 @@ export class CodeEventsHandler implements ICommandHandler<CodeEventsCommand> {
     } finally {
       this.decisions.forget();
     }
-    await this.projections.catchUp();
+    await this.projections.catchUp({ deferSettle: true });
     return { coded: c.rows.length };
   }
 }
@@ -111,7 +111,7 @@ export class PublishCodebookHandler implements ICommandHandler<PublishCodebookCo
       { type: 'publish-codebook', study: c.study, codebook: c.codebook, ...(c.note ? { note: c.note } : {}) },
       {},
     );
-    await this.projections.catchUp();
+    await this.projections.catchUp({ deferSettle: true });
     const published = events[0] as { data: { version: number } } | undefined;
     return { study: c.study, version: published?.data.version ?? 0 };
   }

@@ -60,7 +60,7 @@ abstract class TargetedHandler {
     const id = randomUUID();
     const command = { ...rest, id, firm, eventId } as TargetCommand;
     const { events, result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() });
-    await this.projections.catchUp();
+    await this.projections.catchUp({ deferSettle: true });
     return { id, firm, type: events[0]?.type ?? rest.type, appended: result.appended > 0, globalPosition: result.lastGlobalPosition };
   }
 }

@@ -59,7 +59,7 @@ export class LogEventHandler implements ICommandHandler<LogEventCommand> {
       { type: 'log-event', id, input: fields },
       { today: new Date() },
     );
-    await this.projections.catchUp();
+    await this.projections.catchUp({ deferSettle: true });
     return {
       id,
       firm,
@@ -90,7 +90,7 @@ export class DeclarePhaseHandler implements ICommandHandler<DeclarePhaseCommand>
       ...(c.description ? { description: c.description } : {}),
     };
     const { result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() });
-    await this.projections.catchUp();
+    await this.projections.catchUp({ deferSettle: true });
     return { id, firm, type: 'phase-declared', appended: result.appended > 0, globalPosition: result.lastGlobalPosition };
   }
 }

@@ -49,7 +49,7 @@ export class CreateStudyHandler implements ICommandHandler<CreateStudyCommand> {
     }
     const command = { type: 'create-study' as const, study: c.study, ...(c.name ? { name: c.name } : {}), ...(c.description ? { description: c.description } : {}) };
     await this.decisions.handle(stream, studyDecider, command, {});
-    await this.projections.catchUp();
+    await this.projections.catchUp({ deferSettle: true });
     return { study: c.study, created: true };
   }
 }
@@ -78,7 +78,7 @@ export class RegisterFirmHandler implements ICommandHandler<RegisterFirmCommand>
     this.decisions.forget(firmStream(c.firm));
     await this.studies.execute(new CreateStudyCommand(c.study, undefined, undefined, true));
     await this.decisions.handle(firmStream(c.firm), firmDecider, command, { today: new Date() });
-    await this.projections.catchUp();
+    await this.projections.catchUp({ deferSettle: true });
     return { firm: c.firm, study: c.study, id };
   }
 }

@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '../../domain/errors.js';
 import type { StoredAnalysis } from '../../projections/analysis.projection.js';
 import { ALL, COLLECTIONS } from '../../projections/collections.js';
+import { ProjectionRunner } from '../../projections/projection-runner.js';
 import { READ_MODEL_STORE, type ReadModelStore } from '../../projections/read-model-store.port.js';
 
 export interface FirmTracks {
@@ -22,9 +23,14 @@ export class GetTracksQuery extends Query<FirmTracks> {
 
 @QueryHandler(GetTracksQuery)
 export class GetTracksHandler implements IQueryHandler<GetTracksQuery> {
-  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
 
   async execute(q: GetTracksQuery): Promise<FirmTracks> {
+    // Logging defers the per-firm re-analysis; this read wants it done.
+    await this.runner.settleNow();
     if (!(await this.readModels.get(COLLECTIONS.firms, ALL, q.firm))) throw new NotFoundError('firm', q.firm, 'firm');
     const stored = await this.readModels.get<StoredAnalysis>(COLLECTIONS.analysis, ALL, q.firm);
     return {

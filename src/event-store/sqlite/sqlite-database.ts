@@ -26,6 +26,7 @@ export class SqliteDatabase {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
+    this.db.pragma('wal_autocheckpoint = 10000');
   }
 
   /** Applies pending migrations once per process; later calls wait for the first. */
