@@ -13,6 +13,7 @@ import { registerReplayCommand } from './commands/replay.cli.js';
 import { registerReportCommand } from './commands/report.cli.js';
 import { registerServeCommand } from './commands/serve.cli.js';
 import { registerTimelineCommand } from './commands/timeline.cli.js';
+import { registerTracksCommand } from './commands/tracks.cli.js';
 import { EXIT } from './exit-codes.js';
 import { processIo, type Io } from './run.js';
 
@@ -37,6 +38,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerImportCommand(program, io);
   registerTimelineCommand(program, io);
   registerReportCommand(program, io);
+  registerTracksCommand(program, io);
   registerReplayCommand(program, io);
   registerCompareCommands(program, io);
   registerCorrectionCommands(program, io);

@@ -12,6 +12,7 @@ import { CountEventsQuery } from '../../src/application/queries/catalog.queries.
 import { GetReportQuery } from '../../src/application/queries/report.query.js';
 import { AgreementQuery, FindEvidenceQuery, GetCodebookQuery, GetEventHistoryQuery } from '../../src/application/queries/research.queries.js';
 import { GetTimelineQuery } from '../../src/application/queries/timeline.query.js';
+import { GetTracksQuery } from '../../src/application/queries/tracks.query.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../src/domain/errors.js';
 import { tempApp, type TempApp } from '../support/temp-app.js';
 
@@ -104,6 +105,28 @@ describe('corrections without erasure', () => {
     expect(await problems(t.commands.execute(new AttachEvidenceCommand(decision, [{ kind: 'rumour', ref: 'x' }])))).toEqual(['sources[0].kind']);
     await expect(t.commands.execute(new RetractEventCommand('no-such-event', 'x'))).rejects.toBeInstanceOf(NotFoundError);
     expect(await count(t)).toBe(events);
+  });
+});
+
+describe('tracks, bitemporally', () => {
+  it('asOf cuts the periods; knownAt before a recode shows the tracks as they were', async () => {
+    const t = await app();
+    const { records } = parseJsonLines(readFileSync('examples/nordic-seat-frames.jsonl', 'utf8'));
+    await t.commands.execute(new ImportEventsCommand(records, 'nordic'));
+    await tick();
+    const cut = new Date().toISOString();
+    const before = await t.queries.execute(new GetTracksQuery('ravn'));
+    const townHall = (await t.queries.execute(new GetTimelineQuery('ravn'))).entries.find((e) => e.title.startsWith('Town hall'))!;
+    await t.commands.execute(new RecodeEventCommand(townHall.id, { orientation: 2 }, 'read it the other way'));
+    const after = await t.queries.execute(new GetTracksQuery('ravn'));
+    const known = await t.queries.execute(new GetTracksQuery('ravn', undefined, cut));
+    const at = (r: typeof before) => r.tracks.find((p) => p.period === '2002-02')!.declared;
+    expect(at(after)).not.toEqual(at(before));
+    expect(known.tracks).toEqual(before.tracks);
+    expect(known.pattern).toEqual(before.pattern);
+    const asOf = await t.queries.execute(new GetTracksQuery('ravn', '2003'));
+    expect(asOf.tracks[asOf.tracks.length - 1]!.period <= '2003-12').toBe(true);
+    expect(asOf.tracks.map((p) => p.period)).toEqual(before.tracks.map((p) => p.period).slice(0, asOf.tracks.length));
   });
 });
 

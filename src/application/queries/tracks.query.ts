@@ -1,22 +1,35 @@
 import { Inject } from '@nestjs/common';
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { analyseFirm } from '../../analysis/analyse-firm.js';
+import type { DetectedPhase } from '../../analysis/phases.js';
 import { NotFoundError } from '../../domain/errors.js';
-import type { StoredAnalysis } from '../../projections/analysis.projection.js';
+import type { StoredAnalysis, StoredTrackPoint } from '../../projections/analysis.projection.js';
 import { ALL, COLLECTIONS } from '../../projections/collections.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
 import { READ_MODEL_STORE, type ReadModelStore } from '../../projections/read-model-store.port.js';
+import { GetTimelineQuery } from './timeline.query.js';
 
 export interface FirmTracks {
   readonly firm: string;
+  readonly asOf?: string;
+  readonly knownAt?: string;
   readonly pattern: string;
   readonly method: string;
-  readonly tracks: unknown[];
-  readonly phases: unknown[];
+  readonly tracks: readonly StoredTrackPoint[];
+  readonly phases: readonly DetectedPhase[];
 }
 
-/** The stored tracks, ambiguity and phases (default parameters) from the analysis projection. */
+/**
+ * Declared and enacted tracks, ambiguity and detected phases (default parameters). Without a cut
+ * they come from the analysis projection; with `asOf` and/or `knownAt` they are computed from
+ * the timeline as it stood (or was known) then.
+ */
 export class GetTracksQuery extends Query<FirmTracks> {
-  constructor(readonly firm: string) {
+  constructor(
+    readonly firm: string,
+    readonly asOf?: string,
+    readonly knownAt?: string,
+  ) {
     super();
   }
 }
@@ -26,19 +39,33 @@ export class GetTracksHandler implements IQueryHandler<GetTracksQuery> {
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly runner: ProjectionRunner,
+    private readonly queries: QueryBus,
   ) {}
 
   async execute(q: GetTracksQuery): Promise<FirmTracks> {
+    if (q.asOf || q.knownAt) {
+      const t = await this.queries.execute(new GetTimelineQuery(q.firm, q.asOf, q.knownAt));
+      const a = analyseFirm(t.entries, t.declaredPhases);
+      return {
+        firm: q.firm,
+        ...(t.asOf ? { asOf: t.asOf } : {}),
+        ...(t.knownAt ? { knownAt: t.knownAt } : {}),
+        pattern: a.pattern,
+        method: `${a.method.name} ${a.method.version}`,
+        tracks: a.tracks.map(({ period, declared, enacted, ambiguity, label }) => ({ period, declared, enacted, ambiguity, label })),
+        phases: a.phases,
+      };
+    }
+    if (!(await this.readModels.get(COLLECTIONS.firms, ALL, q.firm))) throw new NotFoundError('firm', q.firm, 'firm');
     // Logging defers the per-firm re-analysis; this read wants it done.
     await this.runner.settleNow();
-    if (!(await this.readModels.get(COLLECTIONS.firms, ALL, q.firm))) throw new NotFoundError('firm', q.firm, 'firm');
     const stored = await this.readModels.get<StoredAnalysis>(COLLECTIONS.analysis, ALL, q.firm);
     return {
       firm: q.firm,
       pattern: stored?.pattern ?? '',
       method: stored?.method ?? '',
-      tracks: [...(stored?.tracks ?? [])],
-      phases: [...(stored?.phases ?? [])],
+      tracks: stored?.tracks ?? [],
+      phases: stored?.phases ?? [],
     };
   }
 }

@@ -106,8 +106,10 @@ export class FirmsController {
   @Get('firms/:firm/tracks')
   @ApiOkResponse({ description: 'Declared and enacted tracks, ambiguity and detected phases (default method parameters).' })
   @ApiNotFoundResponse({ description: 'No such firm.' })
-  tracks(@Param('firm') firm: string) {
-    return this.queries.execute(new GetTracksQuery(firm));
+  @ApiQuery({ name: 'asOf', required: false })
+  @ApiQuery({ name: 'knownAt', required: false })
+  tracks(@Param('firm') firm: string, @Query('asOf') asOf?: string, @Query('knownAt') knownAt?: string) {
+    return this.queries.execute(new GetTracksQuery(firm, asOf || undefined, knownAt || undefined));
   }
 
   @Get('firms/:firm/report')
