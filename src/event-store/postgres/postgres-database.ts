@@ -59,12 +59,15 @@ export class PostgresDatabase {
     return this.migrated;
   }
 
-  /** Runs `fn` inside BEGIN/COMMIT on one client; rolls back and rethrows on any error. */
-  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` inside BEGIN/COMMIT on one client; rolls back and rethrows on any error.
+   * `begin` replaces the opening statement, e.g. BEGIN plus a lock in one round trip.
+   */
+  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;

@@ -25,6 +25,46 @@ interface EventRow {
 }
 
 const DEFAULT_BATCH = 1000;
+
+/**
+ * Checks and insert of one append request in one statement (see appendOne). Parameters: $1
+ * stream, $2 expected kind ('any' | 'no-stream' | 'stream-exists' | 'exact'), $3 exact
+ * revision, $4 whether to insert at all (false: empty, or an id repeated in the batch), $5..$9
+ * the events' ids, types, data, metadata and copied commit times. WITH ORDINALITY + ORDER BY
+ * makes identity values follow the batch order. The commit time is the statement's (one per
+ * request, like sqlite), truncated to milliseconds so it round-trips exactly through a JS Date;
+ * a copied event keeps its own.
+ */
+const APPEND_SQL = `
+  WITH tail AS (
+    SELECT stream_revision, global_position FROM events WHERE stream_id = $1
+     ORDER BY stream_revision DESC LIMIT 1
+  ), found AS (
+    SELECT event_id, stream_id FROM events WHERE event_id = ANY($5::text[])
+  ), go AS (
+    SELECT $4::boolean
+       AND NOT EXISTS (SELECT 1 FROM found)
+       AND CASE $2::text
+             WHEN 'any' THEN true
+             WHEN 'no-stream' THEN NOT EXISTS (SELECT 1 FROM tail)
+             WHEN 'stream-exists' THEN EXISTS (SELECT 1 FROM tail)
+             ELSE coalesce((SELECT stream_revision FROM tail), -1) = $3::bigint
+           END AS ok
+  ), inserted AS (
+    INSERT INTO events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at)
+    SELECT u.id, $1, coalesce((SELECT stream_revision FROM tail), -1) + u.ord, u.type, u.data, u.metadata,
+           COALESCE(u.recorded_at, date_trunc('milliseconds', statement_timestamp()))
+      FROM unnest($5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])
+           WITH ORDINALITY AS u(id, type, data, metadata, recorded_at, ord), go
+     WHERE go.ok
+     ORDER BY u.ord
+    RETURNING global_position
+  )
+  SELECT (SELECT stream_revision FROM tail) AS revision,
+         (SELECT global_position FROM tail) AS position,
+         (SELECT coalesce(json_agg(json_build_array(event_id, stream_id)), '[]'::json) FROM found) AS found,
+         (SELECT max(global_position) FROM inserted) AS last_position`;
+
 const COLUMNS = 'global_position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at';
 
 /** bigint columns arrive as strings (pg keeps 64-bit exact); positions stay far below 2^53. */
@@ -84,7 +124,11 @@ export class PostgresEventStore implements EventStore {
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     const copied = requests.map((r) => ({ ...r, events: [...r.events] }));
     try {
-      return await this.database.transaction((client) => this.appendWithin(client, copied));
+      // BEGIN and the append lock in one round trip (the key is a constant, not user input).
+      return await this.database.transaction(
+        (client) => this.appendLocked(client, copied),
+        `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}::bigint)`,
+      );
     } catch (err) {
       throw await this.mapConstraintError(err, copied);
     }
@@ -97,24 +141,57 @@ export class PostgresEventStore implements EventStore {
    */
   async appendWithin(client: pg.PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
+    return this.appendLocked(client, requests);
+  }
+
+  /** In order, on one client holding the append lock: a later request for the same stream sees the earlier one's rows. */
+  private async appendLocked(client: pg.PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
-    // In order, on one client: a later request for the same stream sees the earlier one's rows.
     for (const request of requests) results.push(await this.appendOne(client, request));
     return results;
   }
 
-  /** Same rules, in the same order, as the sqlite adapter (the contract suite holds both to them). */
+  /**
+   * Same rules, in the same order, as the sqlite adapter (the contract suite holds both to them).
+   *
+   * One statement does the checks and the insert: it reads the stream's tail and which of the
+   * ids are already in the log, and inserts only when none is and the expected version matches.
+   * It runs after the lock statement, so its snapshot sees every earlier append. When it
+   * inserted nothing, the same tail and ids decide which answer or error the caller gets.
+   */
   private async appendOne(client: pg.PoolClient, request: AppendRequest): Promise<AppendResult> {
     const { streamId, events, expectedVersion } = request;
-    const tail = await this.tail(client, streamId);
-    const found = new Map<string, string>();
-    if (events.length > 0) {
-      const rows = await client.query<{ event_id: string; stream_id: string }>(
-        'SELECT event_id, stream_id FROM events WHERE event_id = ANY($1::text[])',
-        [events.map((e) => e.id)],
-      );
-      for (const r of rows.rows) found.set(r.event_id, r.stream_id);
+    const ids = new Set<string>();
+    let repeatsAnId = false;
+    for (const e of events) {
+      if (ids.has(e.id)) repeatsAnId = true;
+      ids.add(e.id);
     }
+    const { rows } = await client.query<{
+      revision: string | null;
+      position: string | null;
+      found: Array<[string, string]>;
+      last_position: string | null;
+    }>({
+      text: APPEND_SQL,
+      values: [
+        streamId,
+        typeof expectedVersion === 'number' ? 'exact' : expectedVersion,
+        typeof expectedVersion === 'number' ? expectedVersion : null,
+        !repeatsAnId && events.length > 0,
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+        events.map((e) => e.recordedAt ?? null),
+      ],
+    });
+    const row = rows[0]!;
+    const tail = row.revision === null ? { revision: -1, position: 0 } : { revision: Number(row.revision), position: Number(row.position) };
+    if (row.last_position !== null) {
+      return { streamId, nextExpectedVersion: tail.revision + events.length, lastGlobalPosition: Number(row.last_position), appended: events.length };
+    }
+    const found = new Map<string, string>(row.found);
     if (events.length > 0 && events.every((e) => found.has(e.id))) {
       // Every id is in the log: an idempotent retry if they are all ours, a conflict otherwise.
       for (const e of events) {
@@ -130,37 +207,12 @@ export class PostgresEventStore implements EventStore {
     if (!expectedVersionMatches(expectedVersion, tail.revision)) {
       throw new WrongExpectedVersionError(streamId, expectedVersion, tail.revision);
     }
-    const ids = new Set<string>();
+    const seen = new Set<string>();
     for (const e of events) {
-      if (ids.has(e.id)) throw new DuplicateEventIdError(e.id, 'twice in the same append');
-      ids.add(e.id);
+      if (seen.has(e.id)) throw new DuplicateEventIdError(e.id, 'twice in the same append');
+      seen.add(e.id);
     }
-    if (events.length === 0) {
-      return { streamId, nextExpectedVersion: tail.revision, lastGlobalPosition: tail.position, appended: 0 };
-    }
-    // One statement per request; WITH ORDINALITY + ORDER BY makes identity values follow the
-    // batch order. The commit time is the statement's (one per request, like sqlite), truncated
-    // to milliseconds so it round-trips exactly through a JS Date; a copied event keeps its own.
-    const inserted = await client.query<{ global_position: string }>(
-      `INSERT INTO events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at)
-       SELECT u.id, $1, $2::bigint + u.ord, u.type, u.data, u.metadata,
-              COALESCE(u.recorded_at, date_trunc('milliseconds', statement_timestamp()))
-         FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
-              WITH ORDINALITY AS u(id, type, data, metadata, recorded_at, ord)
-        ORDER BY u.ord
-       RETURNING global_position`,
-      [
-        streamId,
-        tail.revision,
-        events.map((e) => e.id),
-        events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-        events.map((e) => e.recordedAt ?? null),
-      ],
-    );
-    const lastGlobalPosition = Math.max(...inserted.rows.map((r) => Number(r.global_position)));
-    return { streamId, nextExpectedVersion: tail.revision + events.length, lastGlobalPosition, appended: events.length };
+    return { streamId, nextExpectedVersion: tail.revision, lastGlobalPosition: tail.position, appended: 0 };
   }
 
   /** The stream's last revision and that event's position (-1 and 0 for an absent stream). */
@@ -199,11 +251,11 @@ export class PostgresEventStore implements EventStore {
     let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     while (remaining > 0) {
       const size = Math.min(DEFAULT_BATCH, remaining);
-      const { rows } = await this.database.pool.query<EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2
-          ORDER BY stream_revision LIMIT $3`,
-        [streamId, from, size],
-      );
+      const { rows } = await this.database.pool.query<EventRow>({
+        name: 'strata_read_stream',
+        text: `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
+        values: [streamId, from, size],
+      });
       for (const row of rows) yield toStored(row);
       if (rows.length < size) return;
       remaining -= rows.length;
@@ -218,10 +270,11 @@ export class PostgresEventStore implements EventStore {
     let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     while (remaining > 0) {
       const size = Math.min(batch, remaining);
-      const { rows } = await this.database.pool.query<EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-        [after, size],
-      );
+      const { rows } = await this.database.pool.query<EventRow>({
+        name: 'strata_read_all',
+        text: `SELECT ${COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+        values: [after, size],
+      });
       for (const row of rows) yield toStored(row);
       if (rows.length < size) return;
       remaining -= rows.length;

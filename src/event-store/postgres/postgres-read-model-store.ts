@@ -6,7 +6,7 @@ import type {
   ReadModelStore,
   ReadModelTransaction,
 } from '../../projections/read-model-store.port.js';
-import { PendingPartitionClears } from '../pending-partition-clears.js';
+import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer, type DrainedWrites } from '../read-model-write-buffer.js';
 import { PostgresDatabase, type PostgresConnection } from './postgres-database.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -57,78 +57,128 @@ function reader(db: Queryable): ReadModelReader {
   };
 }
 
+interface Writer extends ReadModelTransaction {
+  /** Applies the pending writes (in call order, as one statement). */
+  flush(): Promise<void>;
+}
+
+type PendingCheckpoints = Map<string, { readonly version: number; readonly position: number }>;
+
 /**
- * The transaction's writer, on its client. `deletePartition` is applied lazily (see
- * pending-partition-clears.ts): a projection that recomputes a partition rewrites only the
- * documents that changed, and unchanged ones leave no new row version behind.
+ * The transaction's writer, on its client. `put`, `delete`, `deletePartition` and
+ * `setCheckpoint` are buffered (see read-model-write-buffer.ts) and applied together, as one
+ * statement, before the next statement of any other kind, before any read through the store, and
+ * before COMMIT: one round trip per batch of writes instead of one per document, and unchanged
+ * documents (jsonb equality, same sort key) are locked but not rewritten.
  */
-function writer(client: pg.PoolClient): ReadModelTransaction & { applyClears(): Promise<void> } {
+function writer(client: pg.PoolClient): Writer {
   const reads = reader(client);
-  const clears = new PendingPartitionClears();
-  const applyClears = async () => {
-    for (const { collection, partition, kept } of clears.drain()) {
-      await client.query(
-        'DELETE FROM read_models WHERE collection = $1 AND partition = $2 AND key <> ALL($3::text[])',
-        [collection, partition, [...kept]],
-      );
-    }
+  const buffer = new ReadModelWriteBuffer();
+  let checkpoints: PendingCheckpoints = new Map();
+  let applying: Promise<void> = Promise.resolve();
+  const flush = () => {
+    if (buffer.isEmpty && checkpoints.size === 0) return applying;
+    const drained = buffer.drain();
+    const cps = checkpoints;
+    checkpoints = new Map();
+    // Chained, so flushes asked for concurrently (by a read through the store) keep call order.
+    applying = applying.then(() => applyWrites(client, drained, cps));
+    return applying;
   };
   return {
     async get<T>(collection: string, partition: string, key: string): Promise<T | undefined> {
-      return clears.hides(collection, partition, key) ? undefined : reads.get<T>(collection, partition, key);
+      const pending = buffer.read(collection, partition, key);
+      if (pending) return pending.doc === undefined ? undefined : (JSON.parse(pending.doc) as T);
+      await applying;
+      return reads.get<T>(collection, partition, key);
     },
     async list<T>(collection: string, partition: string) {
-      await applyClears();
+      await flush();
       return reads.list<T>(collection, partition);
     },
     async partitions(collection) {
-      await applyClears();
+      await flush();
       return reads.partitions(collection);
     },
     async put(collection, partition, key, sortKey, doc) {
-      // Unchanged (jsonb equality, same sort key): the row is locked but not rewritten.
-      await client.query(
-        `INSERT INTO read_models (collection, partition, key, sort_key, doc) VALUES ($1, $2, $3, $4, $5::jsonb)
-         ON CONFLICT (collection, partition, key) DO UPDATE SET sort_key = excluded.sort_key, doc = excluded.doc
-          WHERE read_models.sort_key IS DISTINCT FROM excluded.sort_key OR read_models.doc IS DISTINCT FROM excluded.doc`,
-        [collection, partition, key, sortKey, JSON.stringify(doc)],
-      );
-      clears.wrote(collection, partition, key, true);
+      buffer.put(collection, partition, key, sortKey, JSON.stringify(doc));
+      if (buffer.size >= MAX_BUFFERED_ROWS) await flush();
     },
     async delete(collection, partition, key) {
-      await client.query('DELETE FROM read_models WHERE collection = $1 AND partition = $2 AND key = $3', [
-        collection,
-        partition,
-        key,
-      ]);
-      clears.wrote(collection, partition, key, false);
+      buffer.delete(collection, partition, key);
+      if (buffer.size >= MAX_BUFFERED_ROWS) await flush();
     },
     async deletePartition(collection, partition) {
-      clears.clear(collection, partition);
+      buffer.deletePartition(collection, partition);
     },
     async setCheckpoint(projection, version, position) {
       // Same transaction as the read-model writes: both commit or neither does.
-      await client.query(
-        `INSERT INTO projection_checkpoints (projection, version, position, updated_at)
-         VALUES ($1, $2, $3, date_trunc('milliseconds', clock_timestamp()))
-         ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position,
-           updated_at = excluded.updated_at`,
-        [projection, version, position],
-      );
+      checkpoints.set(projection, { version, position });
     },
     async truncate(projection, collections) {
+      await flush();
       await client.query('DELETE FROM read_models WHERE collection = ANY($1::text[])', [[...collections]]);
-      for (const c of collections) clears.truncated(c);
       await client.query('DELETE FROM projection_checkpoints WHERE projection = $1', [projection]);
     },
-    applyClears,
+    flush,
   };
+}
+
+/**
+ * One statement: emptied partitions (minus the keys put again), row deletes, upserts and
+ * checkpoints, each a data-modifying CTE over unnest()ed arrays, only those that have work. The
+ * CTEs touch disjoint rows (a key put again is excluded from its partition's clear, and the
+ * buffer keeps one op per row), so running them in one snapshot is the same as in sequence.
+ */
+async function applyWrites(client: pg.PoolClient, { partitions, rows }: DrainedWrites, checkpoints: PendingCheckpoints): Promise<void> {
+  const ctes: string[] = [];
+  const values: unknown[] = [];
+  const p = (value: unknown, type: string) => {
+    values.push(value);
+    return `$${values.length}::${type}`;
+  };
+  if (partitions.length) {
+    const kept = partitions.flatMap((x) => x.kept.map((key) => [x.collection, x.partition, key] as const));
+    ctes.push(`cleared AS (
+      DELETE FROM read_models r
+        USING unnest(${p(partitions.map((x) => x.collection), 'text[]')}, ${p(partitions.map((x) => x.partition), 'text[]')}) AS d(collection, partition)
+       WHERE r.collection = d.collection AND r.partition = d.partition
+         AND (r.collection, r.partition, r.key) NOT IN (
+           SELECT * FROM unnest(${p(kept.map((k) => k[0]), 'text[]')}, ${p(kept.map((k) => k[1]), 'text[]')}, ${p(kept.map((k) => k[2]), 'text[]')})))`);
+  }
+  const deletes = rows.filter((r) => r.op.kind === 'delete');
+  if (deletes.length) {
+    ctes.push(`deleted AS (
+      DELETE FROM read_models r
+        USING unnest(${p(deletes.map((r) => r.collection), 'text[]')}, ${p(deletes.map((r) => r.partition), 'text[]')}, ${p(deletes.map((r) => r.key), 'text[]')}) AS d(collection, partition, key)
+       WHERE r.collection = d.collection AND r.partition = d.partition AND r.key = d.key)`);
+  }
+  const puts = rows.flatMap((r) => (r.op.kind === 'put' ? [{ ...r, ...r.op }] : []));
+  if (puts.length) {
+    ctes.push(`upserted AS (
+      INSERT INTO read_models (collection, partition, key, sort_key, doc)
+      SELECT * FROM unnest(${p(puts.map((r) => r.collection), 'text[]')}, ${p(puts.map((r) => r.partition), 'text[]')}, ${p(puts.map((r) => r.key), 'text[]')},
+                           ${p(puts.map((r) => r.sortKey), 'text[]')}, ${p(puts.map((r) => r.doc), 'jsonb[]')})
+      ON CONFLICT (collection, partition, key) DO UPDATE SET sort_key = excluded.sort_key, doc = excluded.doc
+       WHERE read_models.sort_key IS DISTINCT FROM excluded.sort_key OR read_models.doc IS DISTINCT FROM excluded.doc)`);
+  }
+  if (checkpoints.size) {
+    const cps = [...checkpoints];
+    ctes.push(`checkpointed AS (
+      INSERT INTO projection_checkpoints (projection, version, position, updated_at)
+      SELECT c.projection, c.version, c.position, date_trunc('milliseconds', clock_timestamp())
+        FROM unnest(${p(cps.map(([name]) => name), 'text[]')}, ${p(cps.map(([, c]) => c.version), 'int[]')}, ${p(cps.map(([, c]) => c.position), 'bigint[]')}) AS c(projection, version, position)
+      ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = excluded.updated_at)`);
+  }
+  if (ctes.length) await client.query(`WITH ${ctes.join(',\n')}\nSELECT 1`, values);
 }
 
 /** Read models in the same PostgreSQL database as the log; see read-model-store.port.ts. */
 export class PostgresReadModelStore implements ReadModelStore {
   readonly database: PostgresDatabase;
   private readonly reads: ReadModelReader;
+  /** Transactions in flight; their buffered writes are applied before any read through the store. */
+  private readonly open = new Set<Writer>();
 
   /** Pass the event store's `database` to share its pool (and its single `close()`). */
   constructor(connection: PostgresConnection) {
@@ -140,15 +190,18 @@ export class PostgresReadModelStore implements ReadModelStore {
     return this.database.migrate();
   }
 
-  get<T>(collection: string, partition: string, key: string): Promise<T | undefined> {
+  async get<T>(collection: string, partition: string, key: string): Promise<T | undefined> {
+    await this.settle();
     return this.reads.get<T>(collection, partition, key);
   }
 
-  list<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
+  async list<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
+    await this.settle();
     return this.reads.list<T>(collection, partition);
   }
 
-  partitions(collection: string): Promise<string[]> {
+  async partitions(collection: string): Promise<string[]> {
+    await this.settle();
     return this.reads.partitions(collection);
   }
 
@@ -156,13 +209,29 @@ export class PostgresReadModelStore implements ReadModelStore {
   transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
     return this.database.transaction(async (client) => {
       const tx = writer(client);
-      const result = await fn(tx);
-      await tx.applyClears();
-      return result;
+      this.open.add(tx);
+      try {
+        const result = await fn(tx);
+        await tx.flush();
+        return result;
+      } finally {
+        this.open.delete(tx);
+      }
     });
   }
 
+  /**
+   * Applies the buffered writes of every transaction in flight before a read through the store,
+   * so writes are never reordered after a later read (a lock row put before reading a checkpoint
+   * is locked by the time the checkpoint is read). A failed apply is left for its transaction to
+   * report (its next statement or COMMIT fails); this read goes ahead.
+   */
+  private async settle(): Promise<void> {
+    if (this.open.size) await Promise.all([...this.open].map((w) => w.flush().catch(() => undefined)));
+  }
+
   async checkpoint(projection: string): Promise<Checkpoint | undefined> {
+    await this.settle();
     const { rows } = await this.database.pool.query<CheckpointRow>(
       'SELECT * FROM projection_checkpoints WHERE projection = $1',
       [projection],
@@ -171,12 +240,14 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async checkpoints(): Promise<Checkpoint[]> {
+    await this.settle();
     const { rows } = await this.database.pool.query<CheckpointRow>('SELECT * FROM projection_checkpoints ORDER BY projection');
     return rows.map(toCheckpoint);
   }
 
   /** Collections in the order asked, then partition and key, as the sqlite adapter dumps them. */
   async dump(collections: readonly string[]) {
+    await this.settle();
     const { rows } = await this.database.pool.query<{
       collection: string;
       partition: string;

@@ -78,6 +78,8 @@ export class SqliteEventStore implements EventStore {
       ),
       head: db.prepare<[], { p: number | null }>('SELECT MAX(global_position) AS p FROM events'),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events'),
+      // Built once: better-sqlite3 wraps the function per call to transaction() otherwise.
+      appendAll: db.transaction((requests: readonly AppendRequest[]) => requests.map((r) => this.appendOne(r))),
     };
   }
 
@@ -92,11 +94,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
-    const run = this.database.db.transaction((reqs: readonly AppendRequest[]) => reqs.map((r) => this.appendOne(r)));
     // Copied now, not when the lock is granted, so a caller changing its array afterwards changes nothing.
     const copy = reqs(requests);
     // The write lock keeps appends out of a read-model transaction that is awaiting between statements.
-    return this.database.writeLock.run(() => run(copy));
+    return this.database.writeLock.run(() => this.s.appendAll(copy));
   }
 
   private appendOne(request: AppendRequest): AppendResult {
