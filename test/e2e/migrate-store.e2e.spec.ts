@@ -6,39 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../contract/postgres-throwaway-database.js';
-import { BIN, childEnv, countEvents, EXAMPLES, ROOT, tmpDb, type CliResult, type TmpDb } from './support.js';
-
-/** `node bin/strata.js ...args` with only the given store variables set. */
-function strata(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-async function pgCount(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
-  } finally {
-    await client.end();
-  }
-}
+import { countEvents, EXAMPLES, pgCount, strata, tmpDb, type CliResult, type TmpDb } from './support.js';
 
 /** `report --format json` without the time it was generated. */
 function reportOf(r: CliResult): Record<string, unknown> {

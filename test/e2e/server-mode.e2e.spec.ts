@@ -10,39 +10,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { EventStore, StoredEvent } from '../../src/event-store/event-store.port.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { SqliteDatabase } from '../../src/event-store/sqlite/sqlite-database.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../contract/postgres-throwaway-database.js';
-import { BIN, childEnv, EXAMPLES, NEXT_YEAR, problemLine, ROOT, tmpDb, UUID, type CliResult, type TmpDb } from './support.js';
-
-function strata(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-async function pgCount(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
-  } finally {
-    await client.end();
-  }
-}
+import { BIN, childEnv, EXAMPLES, NEXT_YEAR, pgCount, problemLine, ROOT, strata, tmpDb, UUID, type TmpDb } from './support.js';
 
 interface Server {
   readonly child: ChildProcess;

@@ -4,6 +4,7 @@
  * Build first: `npx tsc -p tsconfig.build.json`.
  */
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,20 +54,37 @@ export interface CliResult {
 }
 
 /** Runs `node bin/strata.js --db DB ...args` to completion. */
-export function cli(db: string, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+/** Runs `node bin/strata.js ...args` to completion, with the given store variables (and no others). */
+export function strata(args: readonly string[], env: Record<string, string> = {}, options: { timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, '--db', db, ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** Runs `node bin/strata.js --db DB ...args` to completion. */
+export function cli(db: string, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+  return strata(['--db', db, ...args], {}, { timeoutMs: options.timeoutMs ?? 30_000 });
+}
+
+/** Every event in a PostgreSQL log. */
+export async function pgCount(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Every event in the log (studies, firms, field events, phases), read from the file itself. */
