@@ -11,8 +11,13 @@
  *            WITHOUT ROWID (sqlite only; documents of ~1 KB overflow a WITHOUT ROWID leaf)
  *   batch    the rebuild applies batches of 2,000 events instead of 500
  *
+ * WHATIF_FIRMS=n sets the rebuild log size (default 20 firms × 1,000 events), WHATIF_RUNS=n the
+ * number of rebuilds (default 2); WHATIF_PRAGMAS=
+ * "cache_size=-131072;mmap_size=…" runs SQLite pragmas on every connection the bench opens.
+ *
  * `single`: 3 × 300 LogEventCommands through the CommandBus over 10 firms (events/s per run).
- * `rebuild`: 2 rebuilds of a 20-firm × 1,000-event log (events/s per run).
+ * `rebuild`: 2 rebuilds of a 20-firm × 1,000-event log (events/s per run); the first builds
+ * into empty read models, the second truncates first.
  * PROF=/path.cpuprofile writes a CPU profile of the measured part.
  */
 import { writeFileSync } from 'node:fs';
@@ -65,6 +70,16 @@ async function profiled<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+const pragmas = (process.env.WHATIF_PRAGMAS ?? '').split(';').filter(Boolean);
+if (pragmas.length) {
+  const migrate = SqliteDatabase.prototype.migrate;
+  SqliteDatabase.prototype.migrate = function (this: SqliteDatabase) {
+    for (const p of pragmas) this.db.pragma(p);
+    return migrate.call(this);
+  };
+}
+const firms = Number(process.env.WHATIF_FIRMS ?? 20);
+
 const target = await createTarget(kind, 'whatif');
 try {
   const rates: number[] = [];
@@ -82,11 +97,11 @@ try {
     const s = await openStore(target);
     const gen = new StudyGenerator('bench', 1000);
     await s.events.appendToStream(studyCreation('bench'));
-    for (let i = 0; i < 20; i++) await s.events.appendToStream(gen.firm(i, firmName('firm', i)));
+    for (let i = 0; i < firms; i++) await s.events.appendToStream(gen.firm(i, firmName('firm', i)));
     const events = await s.events.countEvents();
     const runner = new ProjectionRunner(s.events, s.readModels, ALL_PROJECTIONS, variants.has('batch') ? 2000 : 500);
     await profiled(async () => {
-      for (let r = 0; r < 2; r++) {
+      for (let r = 0; r < Number(process.env.WHATIF_RUNS ?? 2); r++) {
         const t0 = performance.now();
         await runner.rebuild();
         rates.push(Math.round((events / (performance.now() - t0)) * 1000));
