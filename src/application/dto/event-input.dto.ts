@@ -18,6 +18,7 @@ import {
   Validate,
   ValidateNested,
   ValidatorConstraint,
+  isUUID,
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
@@ -225,4 +226,19 @@ export class EventInputDto {
   @IsString()
   @MaxLength(LIMITS.shortText)
   measure?: string;
+}
+
+/**
+ * The few inputs EventInputDto rejects although the domain's field-event rules
+ * (normalizeFieldEvent) accept them: an `id` that is not a UUID (the rules leave ids to the
+ * caller) and an empty string for `mode`, `confidence` or `coder` (the rules read it as
+ * absent). Every other input the DTO rejects, the rules reject too (test/application/
+ * import-validation.spec.ts checks this on a corpus of broken lines). An import can therefore
+ * let the decider's rules check a line and run this DTO only for lines that fail them or that
+ * this function flags, and still give each line the DTO's messages.
+ */
+export function rejectedOnlyByDto(record: Readonly<Record<string, unknown>>): boolean {
+  const id = record.id;
+  if (id !== undefined && id !== null && !isUUID(id, 'all')) return true;
+  return record.mode === '' || record.confidence === '' || record.coder === '';
 }
