@@ -149,13 +149,22 @@ export function renderChartSvg(model: ReportModel, options: ChartOptions): strin
     const y = laneTop + k * laneRow + laneRow / 2;
     out.push(`<line x1="${left}" y1="${n2(y)}" x2="${left + plotW}" y2="${n2(y)}" stroke="#e6e6e6"/>`);
   });
+  // Events of one period, kind and mode share the same glyph: build each once (a 10,000-event
+  // firm has a few hundred periods, so this saves most of the number formatting).
+  const glyphs = new Map<number, string>();
   for (const e of model.events) {
     const i = slot.get(e.period);
     if (i === undefined) continue;
-    const y = laneTop + EVENT_KINDS.indexOf(e.kind) * laneRow + laneRow / 2;
+    const k = EVENT_KINDS.indexOf(e.kind);
     const hollow = e.kind === 'planning-routine-change' && e.qualifier?.startsWith('resisted') === true;
+    const glyphKey = ((i * 9 + k + 1) * 4 + MODES.indexOf(e.mode) + 1) * 2 + (hollow ? 1 : 0);
+    let g = glyphs.get(glyphKey);
+    if (g === undefined) {
+      g = glyph(e.mode, x(i + 0.5), laneTop + k * laneRow + laneRow / 2, KIND_COLOURS[e.kind], hollow);
+      glyphs.set(glyphKey, g);
+    }
     const tip = `${e.occurred} · ${e.kind}${e.qualifier ? ` (${e.qualifier})` : ''}: ${e.title} — ${e.mode}, orientation ${e.orientation > 0 ? '+' : ''}${e.orientation} [${e.id}]`;
-    out.push(`<g><title>${esc(tip)}</title>${glyph(e.mode, x(i + 0.5), y, KIND_COLOURS[e.kind], hollow)}</g>`);
+    out.push(`<g><title>${esc(tip)}</title>${g}</g>`);
   }
   out.push('</g>');
 
