@@ -1,6 +1,6 @@
 import type { FieldProblem } from './errors.js';
 import type { FieldEventData, KindFields, Source } from './events.js';
-import { isInFuture, isOccurredError, parseOccurred } from './occurred.js';
+import { isOccurredError, parseOccurred } from './occurred.js';
 import {
   CONFIDENCE_LEVELS,
   DEFAULT_MODE,
@@ -47,6 +47,30 @@ const COMMON_FIELDS = new Set([
 ]);
 
 const ALL_KIND_FIELDS = new Set(Object.values(KIND_FIELDS).flatMap((f) => [...f.required, ...f.optional]));
+
+/** Per kind, its own fields in FORMAT.md order with whether each is required (computed once, not per event). */
+const KIND_SPECS = Object.fromEntries(
+  Object.entries(KIND_FIELDS).map(([kind, f]) => [
+    kind,
+    {
+      fields: [...f.required.map((name) => ({ name, required: true })), ...f.optional.map((name) => ({ name, required: false }))],
+      own: new Set([...f.required, ...f.optional]),
+    },
+  ]),
+) as unknown as Record<EventKind, { fields: ReadonlyArray<{ name: string; required: boolean }>; own: ReadonlySet<string> }>;
+
+const SOURCE_FIELDS = new Set(['kind', 'ref', 'informant', 'quote']);
+
+/**
+ * `today` as YYYY-MM-DD, for isInFuture's comparison; remembered for the last Date seen, since
+ * an import judges thousands of events against the same `today`.
+ */
+let lastDay: { time: number; day: string } | undefined;
+function dayOf(today: Date): string {
+  const time = today.getTime();
+  if (lastDay?.time !== time) lastDay = { time, day: today.toISOString().slice(0, 10) };
+  return lastDay.day;
+}
 
 const list = (values: readonly string[]) => values.join(', ');
 
@@ -104,7 +128,7 @@ export function sourcesOf(problems: FieldProblem[], value: unknown): Source[] {
     }
     const s = raw as Record<string, unknown>;
     for (const k of Object.keys(s)) {
-      if (!['kind', 'ref', 'informant', 'quote'].includes(k)) problems.push({ field: `${field}.${k}`, message: 'is not a source field' });
+      if (!SOURCE_FIELDS.has(k)) problems.push({ field: `${field}.${k}`, message: 'is not a source field' });
     }
     const source: { -readonly [K in keyof Source]: Source[K] } = {
       kind: (oneOf(problems, `${field}.kind`, s.kind, SOURCE_KINDS, true) ?? 'other') as Source['kind'],
@@ -163,7 +187,8 @@ export function normalizeFieldEvent(
     const parsed = parseOccurred(String(input.occurred));
     if (typeof input.occurred !== 'string') problems.push({ field: 'occurred', message: 'must be a string' });
     else if (isOccurredError(parsed)) problems.push({ field: 'occurred', message: parsed.error });
-    else if (isInFuture(parsed, today)) problems.push({ field: 'occurred', message: `${parsed.text} is in the future` });
+    // isInFuture(parsed, today), with today's date computed once per `today`.
+    else if (parsed.start > dayOf(today)) problems.push({ field: 'occurred', message: `${parsed.text} is in the future` });
     else occurred = parsed.text;
   }
 
@@ -194,10 +219,9 @@ export function normalizeFieldEvent(
   const coder = text(problems, 'coder', input.coder, { required: false, max: LIMITS.shortText, oneLine: true });
 
   const own: Record<string, unknown> = {};
-  const spec = KIND_FIELDS[kind];
-  const enums = KIND_ENUMS[kind] ?? {};
-  for (const field of [...spec.required, ...spec.optional]) {
-    const required = spec.required.includes(field);
+  const spec = KIND_SPECS[kind];
+  const enums = KIND_ENUMS[kind];
+  for (const { name: field, required } of spec.fields) {
     const value = input[field];
     if (field === 'magnitudePct') {
       if (value !== undefined && value !== null) {
@@ -206,13 +230,14 @@ export function normalizeFieldEvent(
       }
       continue;
     }
-    const v = enums[field]
-      ? oneOf(problems, field, value, enums[field]!, required)
+    const allowed = enums?.[field];
+    const v = allowed
+      ? oneOf(problems, field, value, allowed, required)
       : text(problems, field, value, { required, max: LIMITS.shortText, oneLine: true });
     if (v !== undefined) own[field] = v;
   }
   for (const field of Object.keys(input)) {
-    if (COMMON_FIELDS.has(field) || spec.required.includes(field) || spec.optional.includes(field)) continue;
+    if (COMMON_FIELDS.has(field) || spec.own.has(field)) continue;
     if (input[field] === undefined) continue;
     problems.push({
       field,
@@ -224,20 +249,16 @@ export function normalizeFieldEvent(
   }
 
   if (problems.length > 0) return { problems };
-  const value: FieldEventData = {
-    firm: input.firm as string,
-    kind,
-    occurred: occurred!,
-    title: title!,
-    ...(description !== undefined ? { description } : {}),
-    mode,
-    orientation,
-    ...(claimsResponsiveness !== undefined ? { claimsResponsiveness } : {}),
-    sources,
-    confidence,
-    tags,
-    ...(coder !== undefined ? { coder } : {}),
-    ...(own as KindFields),
-  } as FieldEventData;
-  return { value, problems: [] };
+  // Built field by field in FORMAT.md order (the order the stored JSON keeps), without spreads.
+  const value: Record<string, unknown> = { firm: input.firm as string, kind, occurred: occurred!, title: title! };
+  if (description !== undefined) value.description = description;
+  value.mode = mode;
+  value.orientation = orientation;
+  if (claimsResponsiveness !== undefined) value.claimsResponsiveness = claimsResponsiveness;
+  value.sources = sources;
+  value.confidence = confidence;
+  value.tags = tags;
+  if (coder !== undefined) value.coder = coder;
+  for (const field in own) value[field] = own[field];
+  return { value: value as unknown as FieldEventData, problems: [] };
 }
