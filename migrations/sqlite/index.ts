@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as events from './20261123T1500-events.js';
 import * as readModels from './20261123T1501-read-models.js';
+import * as readModelsRowid from './20261123T1800-read-models-rowid.js';
+import * as dropEventFirms from './20261123T1801-drop-event-firms.js';
 
 /**
  * Migrations are listed here and imported statically, so the same provider works from the
@@ -10,4 +12,6 @@ import * as readModels from './20261123T1501-read-models.js';
 export const sqliteMigrations: Record<string, Migration> = {
   '20261123T1500-events': events,
   '20261123T1501-read-models': readModels,
+  '20261123T1800-read-models-rowid': readModelsRowid,
+  '20261123T1801-drop-event-firms': dropEventFirms,
 };

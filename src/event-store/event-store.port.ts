@@ -83,6 +83,12 @@ export interface EventStore {
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /**
+   * Optional: the event with this id, or undefined when the log has none. Stores that index event
+   * ids (sqlite, postgres: the unique index that makes retries idempotent) answer with one lookup;
+   * callers fall back to scanning `readAll` when a store leaves it out (kurrentdb).
+   */
+  readEvent?(eventId: string): Promise<StoredEvent | undefined>;
   /** Current revision of the stream, or -1 if it does not exist. */
   streamRevision(streamId: string): Promise<number>;
   /** The highest global position committed and safe to read up to (no gaps below it). */

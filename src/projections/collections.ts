@@ -7,7 +7,6 @@ export const COLLECTIONS = {
   analysis: 'analysis',
   analysisPending: 'analysis-pending',
   codings: 'codings',
-  eventFirms: 'event-firms',
   codebooks: 'codebooks',
 } as const;
 

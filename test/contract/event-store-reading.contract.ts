@@ -30,6 +30,17 @@ export function readingContract(store: StoreRef, largeStreamSize: number): void 
       expect(await store().headPosition()).toBeGreaterThanOrEqual(own[own.length - 1]!.globalPosition);
     });
 
+    it('readEvent (where the store has it) returns the stored event by id, or undefined', async () => {
+      const s = store();
+      if (!s.readEvent) return; // optional: callers scan readAll instead (kurrentdb)
+      const stream = uniqueStream('by-id');
+      const events = newEvents(3);
+      await s.appendToStream({ streamId: stream, expectedVersion: 'no-stream', events });
+      const [stored] = (await collect(s.readStream(stream))).slice(1, 2);
+      expect(await s.readEvent(events[1]!.id)).toEqual(stored);
+      expect(await s.readEvent('00000000-0000-4000-8000-000000000000')).toBeUndefined();
+    });
+
     it('readAll({ after }) starts strictly after the position; batchSize and maxCount page correctly', async () => {
       const head = await store().headPosition();
       const s = uniqueStream('from');

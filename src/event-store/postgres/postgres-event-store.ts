@@ -263,6 +263,11 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  async readEvent(eventId: string): Promise<StoredEvent | undefined> {
+    const { rows } = await this.database.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = $1`, [eventId]);
+    return rows[0] ? toStored(rows[0]) : undefined;
+  }
+
   /** Keyset pages over the primary key; each page is its own READ COMMITTED snapshot. */
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
     let after = options.after ?? 0;

@@ -73,6 +73,7 @@ export class SqliteEventStore implements EventStore {
       readStream: db.prepare<[string, number, number], EventRow>(
         `SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?`,
       ),
+      readEvent: db.prepare<[string], EventRow>('SELECT * FROM events WHERE event_id = ?'),
       readAll: db.prepare<[number, number], EventRow>(
         'SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?',
       ),
@@ -159,6 +160,11 @@ export class SqliteEventStore implements EventStore {
       remaining -= rows.length;
       from = rows[rows.length - 1]!.stream_revision + 1;
     }
+  }
+
+  async readEvent(eventId: string): Promise<StoredEvent | undefined> {
+    const row = this.s.readEvent.get(eventId);
+    return row ? toStored(row) : undefined;
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
