@@ -47,15 +47,20 @@ export function ambiguitySignals(
   params: AnalysisParameters,
 ): AmbiguitySignal[] {
   const grid = tracks.grid;
+  // Enacted after declared, so an id in both keeps its enacted move (as it always has).
   const moves = new Map<string, TrackMove>();
-  for (const m of [...tracks.declaredMoves, ...tracks.enactedMoves]) moves.set(m.id, m);
+  for (const m of tracks.declaredMoves) moves.set(m.id, m);
+  for (const m of tracks.enactedMoves) moves.set(m.id, m);
   const signals: AmbiguitySignal[] = [];
   let last: { id: string; slot: number; sign: number } | null = null;
-  for (const e of sorted) {
-    const slot = slotOfMonth(grid, e.month);
-    const push = (reason: AmbiguitySignal['reason'], amount: number, conflictsWith: string[] = []): void => {
-      if (amount > 0) signals.push({ id: e.id, slot, reason, amount, conflictsWith });
-    };
+  let e: TimelineEntry;
+  let slot: number;
+  // One function for every event (not a closure per event: this runs 10,000 times a report).
+  const push = (reason: AmbiguitySignal['reason'], amount: number, conflictsWith: string[] = []): void => {
+    if (amount > 0) signals.push({ id: e.id, slot, reason, amount, conflictsWith });
+  };
+  for (e of sorted) {
+    slot = slotOfMonth(grid, e.month);
     if (e.kind === 'demand-shift') push('demand-shift', params.ambiguityFromDemandShift);
     else if (e.kind === 'profitability-observation' && e.trend === 'irregular') {
       push('irregular-profit', params.ambiguityFromIrregularProfit);

@@ -52,8 +52,19 @@ export function analyseFirm(
   declared: readonly DeclaredPhase[] = [],
   overrides: Partial<AnalysisParameters> = {},
 ): FirmAnalysis {
+  return analyseSortedFirm(sortForAnalysis(entries), declared, overrides);
+}
+
+/**
+ * analyseFirm for entries already in analysis order (`sortForAnalysis`): a report needs that
+ * order for its event list too, and sorting 10,000 entries once instead of twice saves ~10 ms.
+ */
+export function analyseSortedFirm(
+  sorted: readonly TimelineEntry[],
+  declared: readonly DeclaredPhase[] = [],
+  overrides: Partial<AnalysisParameters> = {},
+): FirmAnalysis {
   const params = resolveParameters(overrides);
-  const sorted = sortForAnalysis(entries);
   const grid = gridFor(sorted, params);
   const tracks = computeTracks(sorted, grid, params);
   const ambiguity = computeAmbiguity(sorted, tracks, params);

@@ -80,9 +80,14 @@ function boundaryCandidates(
   return markers;
 }
 
-function dominantMode(events: readonly TimelineEntry[]): DominantMode {
+/** Events per mode over slots `from..to` of `bySlot` (counted in place, no list of the phase's events). */
+function modeCounts(bySlot: ReadonlyMap<number, readonly TimelineEntry[]>, from: number, to: number): Record<Mode, number> {
   const counts: Record<Mode, number> = { interactive: 0, procedural: 0, context: 0 };
-  for (const e of events) counts[e.mode]++;
+  for (let s = from; s <= to; s++) for (const e of bySlot.get(s) ?? []) counts[e.mode]++;
+  return counts;
+}
+
+function dominantMode(counts: Readonly<Record<Mode, number>>): DominantMode {
   // Ties go to the strategizing modes first: they are what the phase is *about*.
   let best: DominantMode = 'none';
   let bestCount = 0;
@@ -138,8 +143,8 @@ export function detectPhases(
   }
 
   const phases: DetectedPhase[] = runsOf(labels).map((run, index) => {
-    const events: TimelineEntry[] = [];
-    for (let s = run.start; s <= run.end; s++) events.push(...(bySlot.get(s) ?? []));
+    let eventCount = 0;
+    for (let s = run.start; s <= run.end; s++) eventCount += bySlot.get(s)?.length ?? 0;
     const markers =
       index === 0
         ? []
@@ -157,8 +162,8 @@ export function detectPhases(
       declared: mean(tracks.declared, run.start, run.end),
       enacted: mean(tracks.enacted, run.start, run.end),
       ambiguity: mean(ambiguity.values, run.start, run.end),
-      dominantMode: dominantMode(events),
-      eventCount: events.length,
+      dominantMode: dominantMode(modeCounts(bySlot, run.start, run.end)),
+      eventCount,
       boundaryEvents: markers.map((m) => m.id),
       boundaryMarkers: markers,
     };

@@ -97,6 +97,8 @@ export interface ReportModel {
 export interface ReportInput {
   readonly firm: ReportFirm;
   readonly entries: readonly TimelineEntry[];
+  /** `entries` in analysis order, when the caller already has them so (saves sorting again). */
+  readonly sorted?: readonly TimelineEntry[];
   readonly declared: readonly DeclaredPhase[];
   readonly analysis: FirmAnalysis;
   /** ISO timestamp, passed in so the same input renders the same bytes. */
@@ -129,7 +131,10 @@ function qualifier(e: TimelineEntry): string | null {
 }
 
 function boundaryEvidence(analysis: FirmAnalysis, entries: readonly TimelineEntry[]): BoundaryEvidence[] {
-  const byId = new Map(entries.map((e) => [e.id, e]));
+  // Only the few boundary events are looked up; the last entry with an id wins, as in a Map of all.
+  const wanted = new Set(analysis.phases.flatMap((p) => p.boundaryEvents));
+  const byId = new Map<string, TimelineEntry>();
+  for (const e of entries) if (wanted.has(e.id)) byId.set(e.id, e);
   return analysis.phases.flatMap((p, i) =>
     p.boundaryEvents.flatMap((id) => {
       const e = byId.get(id);
@@ -143,6 +148,13 @@ function boundaryEvidence(analysis: FirmAnalysis, entries: readonly TimelineEntr
 export function buildReportModel(input: ReportInput): ReportModel {
   const { analysis } = input;
   const g = analysis.method.parameters.granularity;
+  // Thousands of events share a few hundred months: name each month's period once.
+  const periods = new Map<string, string>();
+  const periodOf = (month: string): string => {
+    let period = periods.get(month);
+    if (period === undefined) periods.set(month, (period = periodKey(periodIndexOfMonth(month, g), g)));
+    return period;
+  };
   return {
     firm: input.firm,
     generatedAt: input.generatedAt,
@@ -178,11 +190,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
     checks: analysis.checks,
     researcherPhases: analysis.researcherPhases,
     declaredPhases: [...input.declared].sort((a, b) => a.globalPosition - b.globalPosition),
-    events: sortForAnalysis(input.entries).map((e) => ({
+    events: (input.sorted ?? sortForAnalysis(input.entries)).map((e) => ({
       id: e.id,
       kind: e.kind,
       occurred: e.occurred,
-      period: periodKey(periodIndexOfMonth(e.month, g), g),
+      period: periodOf(e.month),
       title: e.title,
       mode: e.mode,
       orientation: e.orientation,

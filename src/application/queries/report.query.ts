@@ -1,9 +1,13 @@
+import { Inject } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { analyseFirm } from '../../analysis/analyse-firm.js';
+import { analyseSortedFirm } from '../../analysis/analyse-firm.js';
+import { sortForAnalysis } from '../../analysis/order.js';
 import type { AnalysisParameters } from '../../analysis/parameters.js';
 import { InvalidInputError } from '../../domain/errors.js';
+import { READ_MODEL_STORE, type ReadModelStore } from '../../projections/read-model-store.port.js';
 import { buildReportModel } from '../../reports/report-model.js';
 import { renderFigureSvg, renderReport } from '../../reports/render.js';
+import { ReportCache } from './report-cache.js';
 import { GetCodebookQuery } from './research.queries.js';
 import { GetTimelineQuery } from './timeline.query.js';
 
@@ -38,19 +42,39 @@ export class GetReportQuery extends Query<RenderedReport> {
 
 @QueryHandler(GetReportQuery)
 export class GetReportHandler implements IQueryHandler<GetReportQuery> {
-  constructor(private readonly queries: QueryBus) {}
+  private readonly cache = new ReportCache<RenderedReport>();
+
+  constructor(
+    private readonly queries: QueryBus,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+  ) {}
 
   async execute(q: GetReportQuery): Promise<RenderedReport> {
     if (!(REPORT_FORMATS as readonly string[]).includes(q.format)) {
       throw InvalidInputError.field('format', `must be one of ${REPORT_FORMATS.join(', ')} (got "${q.format}")`);
     }
     const format = q.format as ReportFormat;
+    // A known-at report replays the event log itself, which may hold events no projection has
+    // applied yet (so no checkpoint says it changed): those are always computed afresh.
+    if (q.knownAt) return this.compute(q, format);
+    const key = JSON.stringify([q.firm, format, q.asOf ?? null, q.parameters]);
+    const basis = ReportCache.basisOf(await this.readModels.checkpoints());
+    const hit = this.cache.get(key, basis);
+    if (hit) return { ...hit };
+    const report = await this.compute(q, format);
+    this.cache.set(key, basis, report);
+    return { ...report };
+  }
+
+  private async compute(q: GetReportQuery, format: ReportFormat): Promise<RenderedReport> {
     const timeline = await this.queries.execute(new GetTimelineQuery(q.firm, q.asOf, q.knownAt));
     const codebook = await this.queries.execute(new GetCodebookQuery(timeline.firm.study, timeline.knownAt));
-    const analysis = analyseFirm(timeline.entries, timeline.declaredPhases, q.parameters);
+    const sorted = sortForAnalysis(timeline.entries);
+    const analysis = analyseSortedFirm(sorted, timeline.declaredPhases, q.parameters);
     const model = buildReportModel({
       firm: { id: timeline.firm.id, name: timeline.firm.name, study: timeline.firm.study },
       entries: timeline.entries,
+      sorted,
       declared: timeline.declaredPhases,
       analysis,
       // Not the wall clock: the report states the log it rests on, so the same log (say, an

@@ -5,6 +5,7 @@ import type {
   ReadModelStore,
   ReadModelTransaction,
 } from '../../projections/read-model-store.port.js';
+import { ParsedDocCache } from '../parsed-doc-cache.js';
 import { PendingPartitionClears } from '../pending-partition-clears.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -31,6 +32,7 @@ const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
 /** Read models in the same SQLite file as the log; see read-model-store.port.ts. */
 export class SqliteReadModelStore implements ReadModelStore {
   private statements: ReturnType<SqliteReadModelStore['prepare']> | undefined;
+  private readonly parsed = new ParsedDocCache();
 
   constructor(readonly database: SqliteDatabase) {}
 
@@ -87,9 +89,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async list<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
-    return this.s.list
-      .all(collection, partition)
-      .map((r) => ({ key: r.key, sortKey: r.sort_key, doc: JSON.parse(r.doc) as T }));
+    const rows = this.s.list.all(collection, partition);
+    // Unchanged rows of a large partition are not parsed again (see parsed-doc-cache.ts).
+    const docs = this.parsed.parse(collection, partition, rows, (r) => r.key, (r) => r.doc);
+    return rows.map((r, i) => ({ key: r.key, sortKey: r.sort_key, doc: docs[i] as T }));
   }
 
   async partitions(collection: string): Promise<string[]> {
