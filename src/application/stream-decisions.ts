@@ -10,8 +10,15 @@ import {
   type EventStore,
   type NewEvent,
 } from '../event-store/event-store.port.js';
+import type { ProjectionRunner, RunnerOptions } from '../projections/projection-runner.js';
 import { STRATA_CONFIG, type StrataConfig } from './config.js';
 import type { Decider } from './decider.js';
+
+/** Projections to bring up to date with what a command appended, before it returns. */
+export interface Projecting {
+  readonly runner: ProjectionRunner;
+  readonly options?: RunnerOptions;
+}
 
 interface Cached {
   state: unknown;
@@ -71,11 +78,16 @@ export class StreamDecisions {
     return { streamId, events, expectedRevision: revision, stateAfter: next, state: next };
   }
 
+  /**
+   * With `project`, the projections are caught up with the append before this returns, in the
+   * same transaction as the append where the store allows (ProjectionRunner.appendAndCatchUp).
+   */
   async handle<C, S, E, Ctx>(
     streamId: string,
     decider: Decider<C, S, E, Ctx>,
     command: C & { id?: string },
     ctx: Ctx,
+    project?: Projecting,
   ): Promise<{ events: ReadonlyArray<E & { id: string }>; result: AppendResult }> {
     for (let attempt = 0; ; attempt++) {
       const { state, revision } = await this.state(streamId, decider);
@@ -84,10 +96,11 @@ export class StreamDecisions {
         // A retry of a command whose id is already in the stream: answer it, append nothing.
         let position = 0;
         for await (const e of this.store.readStream(streamId)) if (e.id === command.id) position = e.globalPosition;
+        if (project) await project.runner.catchUp(project.options);
         return { events: [], result: { streamId, nextExpectedVersion: revision, lastGlobalPosition: position, appended: 0 } };
       }
       try {
-        const [result] = await this.append([decided]);
+        const [result] = project ? await this.appendAndProject([decided], project) : await this.append([decided]);
         return { events: decided.events, result: result! };
       } catch (err) {
         this.cache.delete(streamId);
@@ -102,20 +115,47 @@ export class StreamDecisions {
 
   /** Appends decided batches atomically (one transaction where the store allows). */
   async append(batches: ReadonlyArray<Decided<unknown>>): Promise<AppendResult[]> {
-    const requests: AppendRequest[] = batches
+    const requests = this.requestsOf(batches);
+    if (requests.length === 0) return [];
+    const results = await this.store.appendMany(requests);
+    this.rememberAppended(batches, results);
+    return results;
+  }
+
+  /**
+   * Appends decided batches and catches the projections up with them (see
+   * ProjectionRunner.appendAndCatchUp). States are cached only once the append has committed:
+   * a joined transaction can still roll back after the append itself succeeded.
+   */
+  async appendAndProject(batches: ReadonlyArray<Decided<unknown>>, { runner, options }: Projecting): Promise<AppendResult[]> {
+    const requests = this.requestsOf(batches);
+    if (requests.length === 0) {
+      await runner.catchUp(options);
+      return [];
+    }
+    const results = await runner.appendAndCatchUp(
+      (tx) => (tx ? this.store.appendManyWithin!(tx, requests) : this.store.appendMany(requests)),
+      options,
+    );
+    this.rememberAppended(batches, results);
+    return results;
+  }
+
+  private requestsOf(batches: ReadonlyArray<Decided<unknown>>): AppendRequest[] {
+    return batches
       .filter((b) => b.events.length > 0)
       .map((b) => ({
         streamId: b.streamId,
         expectedVersion: b.expectedRevision < 0 ? 'no-stream' : b.expectedRevision,
         events: b.events.map((e) => this.toNewEvent(e as { id: string; type: string; data: unknown })),
       }));
-    if (requests.length === 0) return [];
-    const results = await this.store.appendMany(requests);
+  }
+
+  private rememberAppended(batches: ReadonlyArray<Decided<unknown>>, results: readonly AppendResult[]): void {
     for (const b of batches) {
       const r = results.find((x) => x.streamId === b.streamId);
       if (r && b.events.length > 0) this.remember(b.streamId, b.stateAfter, r.nextExpectedVersion);
     }
-    return results;
   }
 
   forget(streamId?: string): void {

@@ -6,6 +6,8 @@
  * KurrentDB, so the kurrentdb adapter maps them without arithmetic. Global positions are
  * positive, strictly increasing in commit order, and never reused.
  */
+import type { ReadModelStore, ReadModelTransaction } from '../projections/read-model-store.port.js';
+
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
 /** Expected state of the stream before an append. A number is the exact current revision. */
@@ -81,6 +83,18 @@ export interface EventStore {
   appendToStream(request: AppendRequest): Promise<AppendResult>;
   /** All requests in one transaction: every one is checked before any is written. */
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
+  /**
+   * Optional (stores whose read models can share their connection): whether transactions of
+   * `readModels` run on this store's own connection, so `appendManyWithin` can join them.
+   */
+  canAppendWithin?(readModels: ReadModelStore): boolean;
+  /**
+   * appendMany inside `tx`, an open transaction of a read-model store for which
+   * `canAppendWithin` said yes: the events commit with the transaction's read-model writes and
+   * checkpoints, or roll back with them. Same checks, results and errors as appendMany; a failed
+   * request leaves the transaction as it was before the call.
+   */
+  appendManyWithin?(tx: ReadModelTransaction, requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   /**

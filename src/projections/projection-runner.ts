@@ -1,6 +1,6 @@
-import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import type { AppendResult, EventStore, StoredEvent } from '../event-store/event-store.port.js';
 import type { Projection } from './projection.js';
-import type { Checkpoint, ReadModelStore } from './read-model-store.port.js';
+import { RUNNER_LOCK_COLLECTION, type Checkpoint, type ReadModelStore, type ReadModelTransaction } from './read-model-store.port.js';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -40,12 +40,12 @@ export interface Follower {
 }
 
 /**
- * Collection of the runner's own lock row. Every batch first upserts it inside its read-model
- * transaction, so runners in different processes sharing one read-model database (a server
- * following the log while a CLI import catches up) take turns: PostgreSQL holds the row lock
- * until commit, SQLite's `BEGIN IMMEDIATE` holds the file's write lock anyway.
+ * Every batch first calls `tx.lockRunners()` inside its read-model transaction, so runners in
+ * different processes sharing one read-model database (a server following the log while a CLI
+ * import catches up) take turns: PostgreSQL upserts a lock row in this collection and holds its
+ * row lock until commit; SQLite's `BEGIN IMMEDIATE` holds the file's write lock anyway.
  */
-export const RUNNER_LOCK_COLLECTION = '$runner';
+export { RUNNER_LOCK_COLLECTION };
 
 /**
  * Events per transaction when `rebuild()` replays the log. Each commit costs a WAL write (and on
@@ -76,6 +76,13 @@ export class ProjectionRunner {
   private running: Promise<void> | undefined;
   private again = false;
   private readonly followers = new Set<Follower>();
+  /**
+   * Where each projection resumes, as this runner last committed or read it; undefined when
+   * unknown. Saves reading the checkpoints before every pass: each batch re-reads them inside its
+   * transaction anyway, and when another process moved them (or truncated) the batch rolls back
+   * and this is forgotten.
+   */
+  private known: Map<string, number> | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -111,6 +118,77 @@ export class ProjectionRunner {
       return this.running;
     }
     return this.pass(options);
+  }
+
+  /**
+   * `append`, then the projections caught up as `catchUp(options)` does. When the store can
+   * append inside a read-model transaction (SQLite: the log and the read models are one file on
+   * one connection), the append and the projection of its events are ONE transaction, one
+   * commit instead of two. That keeps every guarantee of a separate catch-up:
+   * - crash safety: the events, the read-model rows and the checkpoints commit together or not
+   *   at all, so no crash can leave an event applied twice or skipped;
+   * - no double apply across processes: the transaction holds the database's write lock from
+   *   BEGIN IMMEDIATE to COMMIT (and `lockRunners()`), and the checkpoints are read inside it,
+   *   after the append, so what it applies is exactly (checkpoint, head] as nobody else can
+   *   change it until it commits;
+   * - nothing is skipped: events other writers appended before ours are applied first, from the
+   *   checkpoints as read inside the transaction.
+   * When the projections are further behind than one batch (a rebuild or another process's
+   * import in progress), the transaction commits the append alone and a normal catch-up
+   * follows. When projecting fails, the transaction rolls back whole and the call falls back to
+   * append-then-catch-up, so the events are logged and the projection's error is reported as
+   * before. `append` is called with the transaction in the joined case, without one otherwise
+   * (and again without one after such a rollback).
+   */
+  async appendAndCatchUp(
+    append: (within?: ReadModelTransaction) => Promise<AppendResult[]>,
+    options: RunnerOptions = {},
+  ): Promise<AppendResult[]> {
+    const separately = async () => {
+      const results = await append();
+      await this.catchUp(options);
+      return results;
+    };
+    if (!this.store.appendManyWithin || !this.store.canAppendWithin?.(this.readModels)) return separately();
+    let appended = false;
+    let projected: Map<string, number> | undefined;
+    let applied = 0;
+    let results: AppendResult[];
+    this.known = undefined; // set again once this commits
+    try {
+      results = await this.readModels.transaction(async (tx) => {
+        const out = await append(tx);
+        appended = true;
+        await tx.lockRunners();
+        const positions = this.resumePositions(await tx.checkpoints());
+        const from = Math.min(...positions.values());
+        const head = await this.store.headPosition();
+        if (head - from > this.batchSize) return out; // far behind: a normal catch-up, after the commit
+        const events: StoredEvent[] = [];
+        if (head > from) {
+          for await (const e of this.store.readAll({ after: from, batchSize: head - from })) {
+            if (e.globalPosition > head) break;
+            events.push(e);
+          }
+        }
+        if (events.length) await this.applyBatch(tx, positions, events, true);
+        applied = events.length;
+        projected = positions;
+        return out;
+      });
+    } catch (err) {
+      if (!appended) throw err;
+      return separately();
+    }
+    if (!projected) {
+      await this.catchUp(options);
+      return results;
+    }
+    this.known = projected;
+    if (applied === 0) return results;
+    if (options.deferSettle) this.settleSoon();
+    else await this.settleNow();
+    return results;
   }
 
   /**
@@ -228,11 +306,54 @@ export class ProjectionRunner {
   }
 
   private async truncate(names: readonly string[]): Promise<void> {
+    this.known = undefined;
     await this.readModels.transaction(async (tx) => {
       // Waits for a batch another process is committing, so none of its rows outlive the truncation.
-      await tx.put(RUNNER_LOCK_COLLECTION, 'lock', 'lock', '', { position: 0 });
+      await tx.lockRunners();
       for (const p of this.projections) if (names.includes(p.name)) await tx.truncate(p.name, p.collections);
     });
+  }
+
+  /** Where each projection resumes according to `checkpoints`: its position, or 0 when it has none or one written by another version. */
+  private resumePositions(checkpoints: readonly Checkpoint[]): Map<string, number> {
+    const byName = new Map(checkpoints.map((c) => [c.projection, c]));
+    return new Map(
+      this.projections.map((p) => {
+        const cp = byName.get(p.name);
+        return [p.name, cp && cp.version === p.version ? cp.position : 0];
+      }),
+    );
+  }
+
+  /**
+   * Applies `events` (consecutive in the log) inside `tx` to every projection behind them and
+   * moves their checkpoints, after taking the runners' lock and checking that the checkpoints
+   * are still `positions` (else CheckpointMoved: another process got there first). `positions`
+   * is updated to what the transaction will have committed.
+   */
+  private async applyBatch(
+    tx: ReadModelTransaction,
+    positions: Map<string, number>,
+    events: readonly StoredEvent[],
+    /** The caller already took the lock and read `positions` inside `tx`. */
+    checked = false,
+  ): Promise<void> {
+    const last = events[events.length - 1]!.globalPosition;
+    if (!checked) {
+      await tx.lockRunners();
+      const current = this.resumePositions(await tx.checkpoints());
+      for (const p of this.projections) {
+        if (current.get(p.name) !== positions.get(p.name)) throw new CheckpointMoved();
+      }
+    }
+    for (const p of this.projections) {
+      const after = positions.get(p.name)!;
+      if (after >= last) continue;
+      const pending = after < events[0]!.globalPosition ? events : events.filter((e) => e.globalPosition > after);
+      await p.apply(tx, pending);
+      await tx.setCheckpoint(p.name, p.version, last);
+      positions.set(p.name, last);
+    }
   }
 
   /** Where a projection resumes: its checkpoint, or 0 when it has none or one written by another version. */
@@ -245,17 +366,25 @@ export class ProjectionRunner {
     try {
       await this.applyPending(options);
     } catch (err) {
+      this.known = undefined; // re-read from the database on the next pass
       if (!(err instanceof CheckpointMoved)) throw err;
       this.again = true;
     }
   }
 
   private async applyPending(options: RunnerOptions): Promise<void> {
-    const positions = new Map<string, number>();
-    for (const p of this.projections) positions.set(p.name, await this.resumeAt(p));
+    let positions = this.known;
+    positions ??= this.resumePositions(await this.readModels.checkpoints());
+    this.known = undefined; // until this pass commits or finds nothing
     const from = Math.min(...positions.values());
-    const head = await this.store.headPosition();
-    if (from >= head) return;
+    // The head bounds the pass and tells progress reporters the total. Without a reporter,
+    // reading the log up to its end does the same (positions commit in order, without gaps)
+    // and saves a query when there is nothing, or little, to do.
+    const head = options.onProgress ? await this.store.headPosition() : Number.POSITIVE_INFINITY;
+    if (from >= head) {
+      this.known = positions;
+      return;
+    }
     const batchSize = options.batchSize ?? this.batchSize;
     let batch: StoredEvent[] = [];
     let applied = 0;
@@ -263,21 +392,9 @@ export class ProjectionRunner {
       if (!batch.length) return;
       const events = batch;
       batch = [];
-      const last = events[events.length - 1]!.globalPosition;
-      await this.readModels.transaction(async (tx) => {
-        await tx.put(RUNNER_LOCK_COLLECTION, 'lock', 'lock', '', { position: last });
-        for (const p of this.projections) {
-          if ((await this.resumeAt(p)) !== positions.get(p.name)) throw new CheckpointMoved();
-        }
-        for (const p of this.projections) {
-          const after = positions.get(p.name)!;
-          if (after >= last) continue;
-          const pending = after < events[0]!.globalPosition ? events : events.filter((e) => e.globalPosition > after);
-          await p.apply(tx, pending);
-          await tx.setCheckpoint(p.name, p.version, last);
-        }
-      });
-      for (const p of this.projections) positions.set(p.name, Math.max(positions.get(p.name)!, last));
+      const next = new Map(positions);
+      await this.readModels.transaction((tx) => this.applyBatch(tx, next, events));
+      positions = next;
       applied += events.length;
       options.onProgress?.(applied, head);
     };
@@ -287,6 +404,7 @@ export class ProjectionRunner {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    this.known = positions;
     if (applied === 0) return;
     if (options.deferSettle) this.settleSoon();
     else await this.settle();
@@ -314,7 +432,7 @@ export class ProjectionRunner {
     const settling = this.projections.filter((p) => p.settle);
     if (!settling.length) return;
     await this.readModels.transaction(async (tx) => {
-      await tx.put(RUNNER_LOCK_COLLECTION, 'lock', 'lock', '', { settling: true });
+      await tx.lockRunners();
       for (const p of settling) await p.settle!(tx);
     });
   }

@@ -25,6 +25,13 @@ export interface ReadModelWriter extends ReadModelReader {
   deletePartition(collection: string, partition: string): Promise<void>;
 }
 
+/**
+ * Collection of the projection runners' lock row (PostgreSQL's `lockRunners()` upserts it; its
+ * row lock is held until commit). Kept as it was when the runner wrote the row itself, so
+ * runners of older versions in other processes still take turns with this one.
+ */
+export const RUNNER_LOCK_COLLECTION = '$runner';
+
 export interface Checkpoint {
   readonly projection: string;
   readonly version: number;
@@ -45,6 +52,15 @@ export interface ReadModelStore extends ReadModelReader {
 
 export interface ReadModelTransaction extends ReadModelWriter {
   setCheckpoint(projection: string, version: number, position: number): Promise<void>;
+  /**
+   * Makes projection runners of other processes sharing these read models wait for this
+   * transaction to end before they take their own turn (see ProjectionRunner). PostgreSQL: a
+   * row lock held until commit. SQLite: nothing to do, `BEGIN IMMEDIATE` already holds the
+   * file's only write lock for the whole transaction.
+   */
+  lockRunners(): Promise<void>;
+  /** The checkpoints as this transaction sees them: after lockRunners(), as every other runner left them. */
+  checkpoints(): Promise<Checkpoint[]>;
   /** Deletes every row of the collections and the projection's checkpoint (rebuild = truncate + replay). */
   truncate(projection: string, collections: readonly string[]): Promise<void>;
 }

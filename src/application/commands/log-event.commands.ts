@@ -58,8 +58,8 @@ export class LogEventHandler implements ICommandHandler<LogEventCommand> {
       firmDecider,
       { type: 'log-event', id, input: fields },
       { today: new Date() },
+      { runner: this.projections, options: { deferSettle: true } },
     );
-    await this.projections.catchUp({ deferSettle: true });
     return {
       id,
       firm,
@@ -89,8 +89,10 @@ export class DeclarePhaseHandler implements ICommandHandler<DeclarePhaseCommand>
       label: c.label,
       ...(c.description ? { description: c.description } : {}),
     };
-    const { result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() });
-    await this.projections.catchUp({ deferSettle: true });
+    const { result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() }, {
+      runner: this.projections,
+      options: { deferSettle: true },
+    });
     return { id, firm, type: 'phase-declared', appended: result.appended > 0, globalPosition: result.lastGlobalPosition };
   }
 }

@@ -1,10 +1,11 @@
 import type pg from 'pg';
-import type {
-  Checkpoint,
-  ReadModelDoc,
-  ReadModelReader,
-  ReadModelStore,
-  ReadModelTransaction,
+import {
+  RUNNER_LOCK_COLLECTION,
+  type Checkpoint,
+  type ReadModelDoc,
+  type ReadModelReader,
+  type ReadModelStore,
+  type ReadModelTransaction,
 } from '../../projections/read-model-store.port.js';
 import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer, type DrainedWrites } from '../read-model-write-buffer.js';
 import { PostgresDatabase, type PostgresConnection } from './postgres-database.js';
@@ -114,6 +115,20 @@ function writer(client: pg.PoolClient): Writer {
     async setCheckpoint(projection, version, position) {
       // Same transaction as the read-model writes: both commit or neither does.
       checkpoints.set(projection, { version, position });
+    },
+    async lockRunners() {
+      await flush();
+      // A row lock, held until this transaction ends: another runner's lockRunners() waits here.
+      await client.query(
+        `INSERT INTO read_models (collection, partition, key, sort_key, doc) VALUES ($1, 'lock', 'lock', '', '{}')
+         ON CONFLICT (collection, partition, key) DO UPDATE SET doc = excluded.doc`,
+        [RUNNER_LOCK_COLLECTION],
+      );
+    },
+    async checkpoints() {
+      await flush();
+      const { rows } = await client.query<CheckpointRow>('SELECT * FROM projection_checkpoints ORDER BY projection');
+      return rows.map(toCheckpoint);
     },
     async truncate(projection, collections) {
       await flush();

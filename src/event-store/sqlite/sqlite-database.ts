@@ -16,6 +16,11 @@ export class SqliteDatabase {
   readonly db: Database.Database;
   readonly path: string;
   readonly writeLock = new AsyncMutex();
+  /**
+   * The read-model transaction open on this connection (between its BEGIN IMMEDIATE and its
+   * COMMIT or ROLLBACK, under `writeLock`), if any: the event store appends inside it on request.
+   */
+  openTransaction: object | undefined;
   private migrated: Promise<void> | undefined;
 
   constructor(path: string) {

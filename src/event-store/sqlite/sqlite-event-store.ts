@@ -11,6 +11,7 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
 } from '../event-store.port.js';
+import type { ReadModelStore, ReadModelTransaction } from '../../projections/read-model-store.port.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface EventRow {
@@ -144,6 +145,22 @@ export class SqliteEventStore implements EventStore {
       lastGlobalPosition: position || this.lastPosition(streamId),
       appended: events.length,
     };
+  }
+
+  canAppendWithin(readModels: ReadModelStore): boolean {
+    return (readModels as { database?: unknown }).database === this.database;
+  }
+
+  /**
+   * Joins the read-model transaction the caller holds (same connection, its write lock already
+   * taken): better-sqlite3 runs the append as a SAVEPOINT inside it, so a rejected request
+   * rolls back its own rows only, and everything commits or rolls back with `tx`.
+   */
+  async appendManyWithin(tx: ReadModelTransaction, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    if (this.database.openTransaction !== tx || !this.database.db.inTransaction) {
+      throw new Error('appendManyWithin: not inside an open read-model transaction of this database');
+    }
+    return this.s.appendAll(reqs(requests));
   }
 
   private lastPosition(streamId: string): number {
