@@ -63,7 +63,7 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** Return events with a global position strictly greater than this; default 0 (from the start). */
   readonly after?: number;
-  /** Rows fetched per round trip; iteration never holds more than one batch. */
+  /** Rows fetched per round trip; iteration never holds more than two batches (an adapter may fetch the next while the caller consumes one). */
   readonly batchSize?: number;
   readonly maxCount?: number;
 }

@@ -268,22 +268,41 @@ export class PostgresEventStore implements EventStore {
     return rows[0] ? toStored(rows[0]) : undefined;
   }
 
-  /** Keyset pages over the primary key; each page is its own READ COMMITTED snapshot. */
+  /**
+   * Keyset pages over the primary key; each page is its own READ COMMITTED snapshot. The next
+   * page is asked for as soon as one arrives, so the server reads it while the caller works on
+   * this one (a replay writes its batch meanwhile, on another pooled client): at most two pages
+   * are held.
+   */
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
     let after = options.after ?? 0;
     const batch = options.batchSize ?? DEFAULT_BATCH;
     let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    while (remaining > 0) {
-      const size = Math.min(batch, remaining);
-      const { rows } = await this.database.pool.query<EventRow>({
-        name: 'strata_read_all',
-        text: `SELECT ${COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-        values: [after, size],
-      });
-      for (const row of rows) yield toStored(row);
-      if (rows.length < size) return;
+    if (remaining <= 0) return;
+    const page = (from: number, size: number) => {
+      const rows = this.database.pool
+        .query<EventRow>({
+          name: 'strata_read_all',
+          text: `SELECT ${COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+          values: [from, size],
+        })
+        .then((r) => r.rows);
+      rows.catch(() => undefined); // reported when awaited; a caller that stops early never awaits it
+      return rows;
+    };
+    let size = Math.min(batch, remaining);
+    let next = page(after, size);
+    for (;;) {
+      const rows = await next;
       remaining -= rows.length;
-      after = Number(rows[rows.length - 1]!.global_position);
+      const more = rows.length === size && remaining > 0;
+      if (more) {
+        after = Number(rows[rows.length - 1]!.global_position);
+        size = Math.min(batch, remaining);
+        next = page(after, size);
+      }
+      for (const row of rows) yield toStored(row);
+      if (!more) return;
     }
   }
 
