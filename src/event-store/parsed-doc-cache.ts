@@ -13,8 +13,15 @@
  * Only large partitions are kept (small ones parse in microseconds), and only the most recently
  * listed ones up to a bound on documents, so memory stays flat in rebuilds that list every firm.
  */
+/** One partition as last listed: keys, texts and documents by list position. */
+interface Listed {
+  readonly keys: string[];
+  readonly texts: string[];
+  readonly docs: unknown[];
+}
+
 export class ParsedDocCache {
-  private readonly partitions = new Map<string, Map<string, { readonly text: string; readonly doc: unknown }>>();
+  private readonly partitions = new Map<string, Listed>();
   private size = 0;
 
   constructor(
@@ -28,29 +35,41 @@ export class ParsedDocCache {
   parse<R>(collection: string, partition: string, rows: readonly R[], keyOf: (row: R) => string, textOf: (row: R) => string): unknown[] {
     const id = `${collection}\u0000${partition}`;
     const previous = this.partitions.get(id);
-    if (rows.length < this.minDocs) {
-      if (previous) this.forget(id, previous.size);
-      return rows.map((row) => JSON.parse(textOf(row)) as unknown);
-    }
-    const next = new Map<string, { text: string; doc: unknown }>();
-    const docs = new Array<unknown>(rows.length);
+    if (previous) this.forget(id, previous.keys.length);
+    if (rows.length < this.minDocs) return rows.map((row) => JSON.parse(textOf(row)) as unknown);
+    const next: Listed = { keys: new Array<string>(rows.length), texts: new Array<string>(rows.length), docs: new Array<unknown>(rows.length) };
+    // Rows come in list order, and between two reads a few rows are inserted, removed or moved:
+    // walk both lists side by side, re-finding our place through an index only when lost.
+    let j = 0;
+    let index: Map<string, number> | undefined;
     for (let i = 0; i < rows.length; i++) {
       const key = keyOf(rows[i]!);
       const text = textOf(rows[i]!);
-      const hit = previous?.get(key);
-      const entry = hit !== undefined && hit.text === text ? hit : { text, doc: deepFreeze(JSON.parse(text) as unknown) };
-      next.set(key, entry);
-      docs[i] = entry.doc;
+      let doc: unknown;
+      if (previous) {
+        if (previous.keys[j] !== key && previous.keys[j + 1] === key) j++;
+        else if (previous.keys[j] !== key) {
+          index ??= new Map(previous.keys.map((k, n) => [k, n]));
+          const at = index.get(key);
+          if (at !== undefined) j = at;
+        }
+        if (previous.keys[j] === key) {
+          if (previous.texts[j] === text) doc = previous.docs[j];
+          j++;
+        }
+      }
+      next.keys[i] = key;
+      next.texts[i] = text;
+      next.docs[i] = doc ?? deepFreeze(JSON.parse(text) as unknown);
     }
-    if (previous) this.forget(id, previous.size);
     // Re-inserted last: Map order is the recency order used for eviction.
     this.partitions.set(id, next);
-    this.size += next.size;
-    for (const [oldest, docsOf] of this.partitions) {
+    this.size += rows.length;
+    for (const [oldest, listed] of this.partitions) {
       if (this.size <= this.maxDocs || oldest === id) break;
-      this.forget(oldest, docsOf.size);
+      this.forget(oldest, listed.keys.length);
     }
-    return docs;
+    return next.docs;
   }
 
   private forget(id: string, docs: number): void {

@@ -2,7 +2,7 @@ import { EVENT_KINDS, MODES, PHASE_LABELS } from '../domain/vocabulary.js';
 import type { Mode } from '../domain/vocabulary.js';
 import { AMBIGUITY_FILL, DECLARED_STROKE, ENACTED_STROKE, KIND_COLOURS, LABEL_COLOURS } from './chart-style.js';
 import { escapeXml as esc } from './escape.js';
-import type { ReportModel } from './report-model.js';
+import type { ReportEvent, ReportModel } from './report-model.js';
 
 export interface ChartOptions {
   /** A standalone file needs the SVG namespace and its own background and fonts. */
@@ -25,6 +25,19 @@ function glyph(mode: Mode, x: number, y: number, fill: string, hollow: boolean):
     case 'context':
       return `<path d="M${n2(x)} ${n2(y - 4)}L${n2(x + 4)} ${n2(y)}L${n2(x)} ${n2(y + 4)}L${n2(x - 4)} ${n2(y)}Z" ${paint}/>`;
   }
+}
+
+// A marker's tooltip depends on its event alone: kept with frozen report events (see
+// report-model.ts), so the next chart of the same firm reuses it.
+const TOOLTIPS = new WeakMap<ReportEvent, string>();
+
+function tooltip(e: ReportEvent): string {
+  let tip = TOOLTIPS.get(e);
+  if (tip === undefined) {
+    tip = esc(`${e.occurred} · ${e.kind}${e.qualifier ? ` (${e.qualifier})` : ''}: ${e.title} — ${e.mode}, orientation ${e.orientation > 0 ? '+' : ''}${e.orientation} [${e.id}]`);
+    if (Object.isFrozen(e)) TOOLTIPS.set(e, tip);
+  }
+  return tip;
 }
 
 /** Indices of periods that open a year, thinned so at most ~12 are labelled. */
@@ -163,8 +176,7 @@ export function renderChartSvg(model: ReportModel, options: ChartOptions): strin
       g = glyph(e.mode, x(i + 0.5), laneTop + k * laneRow + laneRow / 2, KIND_COLOURS[e.kind], hollow);
       glyphs.set(glyphKey, g);
     }
-    const tip = `${e.occurred} · ${e.kind}${e.qualifier ? ` (${e.qualifier})` : ''}: ${e.title} — ${e.mode}, orientation ${e.orientation > 0 ? '+' : ''}${e.orientation} [${e.id}]`;
-    out.push(`<g><title>${esc(tip)}</title>${g}</g>`);
+    out.push(`<g><title>${tooltip(e)}</title>${g}</g>`);
   }
   out.push('</g>');
 

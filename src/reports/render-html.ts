@@ -2,7 +2,7 @@ import { LABEL_COLOURS } from './chart-style.js';
 import { renderChartSvg } from './chart-svg.js';
 import { escapeXml as esc } from './escape.js';
 import { duration, fixed2, kappaText, PARAMETER_NOTES, parameterRows, percent, provenance, signed, sourceText } from './format.js';
-import type { ReportModel } from './report-model.js';
+import type { ReportEvent, ReportModel } from './report-model.js';
 
 /** A table around rows already rendered as `<tr>…</tr>`. */
 const tableOf = (head: readonly string[], body: string, cls = ''): string =>
@@ -19,6 +19,22 @@ const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>, 
 };
 
 const code = (s: string): string => `<code>${esc(s)}</code>`;
+
+// A row depends on its event alone; report events are frozen when they come from frozen
+// timeline documents (see report-model.ts), and the next report reuses their rows.
+const ROWS = new WeakMap<ReportEvent, string>();
+
+function timelineRow(e: ReportEvent): string {
+  let row = ROWS.get(e);
+  if (row === undefined) {
+    row =
+      `<tr><td>${esc(e.occurred)}</td><td>${esc(e.kind)}</td><td>${esc(e.title)}${e.claimsResponsiveness ? ' <em>(claims responsiveness)</em>' : ''}` +
+      `</td><td>${esc(e.mode)}</td><td>${e.orientation > 0 ? `+${e.orientation}` : String(e.orientation)}</td><td>${esc(e.qualifier ?? '')}` +
+      `</td><td>${esc(e.confidence)}</td><td>${code(e.id)}</td></tr>`;
+    if (Object.isFrozen(e)) ROWS.set(e, row);
+  }
+  return row;
+}
 
 // The page must open from a disk, an archive or an e-mail attachment years from now: no
 // scripts, fonts, images or styles from anywhere else, which the CSP also enforces.
@@ -104,14 +120,7 @@ export function renderReportHtml(model: ReportModel): string {
       : tableOf(
           ['Occurred', 'Kind', 'Title', 'Mode', 'Orientation', 'Detail', 'Confidence', 'Id'],
           // One row per event (10,000 and more): written straight into one string, no arrays.
-          model.events
-            .map(
-              (e) =>
-                `<tr><td>${esc(e.occurred)}</td><td>${esc(e.kind)}</td><td>${esc(e.title)}${e.claimsResponsiveness ? ' <em>(claims responsiveness)</em>' : ''}` +
-                `</td><td>${esc(e.mode)}</td><td>${e.orientation > 0 ? `+${e.orientation}` : String(e.orientation)}</td><td>${esc(e.qualifier ?? '')}` +
-                `</td><td>${esc(e.confidence)}</td><td>${code(e.id)}</td></tr>`,
-            )
-            .join(''),
+          model.events.map(timelineRow).join(''),
         ),
   );
 

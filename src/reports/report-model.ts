@@ -190,18 +190,30 @@ export function buildReportModel(input: ReportInput): ReportModel {
     checks: analysis.checks,
     researcherPhases: analysis.researcherPhases,
     declaredPhases: [...input.declared].sort((a, b) => a.globalPosition - b.globalPosition),
-    events: (input.sorted ?? sortForAnalysis(input.entries)).map((e) => ({
-      id: e.id,
-      kind: e.kind,
-      occurred: e.occurred,
-      period: periodOf(e.month),
-      title: e.title,
-      mode: e.mode,
-      orientation: e.orientation,
-      confidence: e.confidence,
-      claimsResponsiveness: e.claimsResponsiveness === true,
-      qualifier: qualifier(e),
-      sources: e.sources.length,
-    })),
+    events: (input.sorted ?? sortForAnalysis(input.entries)).map((e) => {
+      const known = Object.isFrozen(e) ? EVENTS.get(e) : undefined;
+      const period = periodOf(e.month);
+      if (known && known.period === period) return known;
+      const event: ReportEvent = Object.freeze({
+        id: e.id,
+        kind: e.kind,
+        occurred: e.occurred,
+        period,
+        title: e.title,
+        mode: e.mode,
+        orientation: e.orientation,
+        confidence: e.confidence,
+        claimsResponsiveness: e.claimsResponsiveness === true,
+        qualifier: qualifier(e),
+        sources: e.sources.length,
+      });
+      if (Object.isFrozen(e)) EVENTS.set(e, event);
+      return event;
+    }),
   };
 }
+
+// A frozen timeline entry cannot change (the read-model adapters hand out frozen documents and
+// reuse them while unchanged), so its report row is kept with it and reused by the next report
+// at the same granularity; the row is frozen too, so renderers can keep what they make of it.
+const EVENTS = new WeakMap<TimelineEntry, ReportEvent>();
