@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import {
   RUNNER_LOCK_COLLECTION,
   type Checkpoint,
@@ -7,6 +7,7 @@ import {
   type ReadModelStore,
   type ReadModelTransaction,
 } from '../../projections/read-model-store.port.js';
+import { ParsedDocCache } from '../parsed-doc-cache.js';
 import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer, type DrainedWrites } from '../read-model-write-buffer.js';
 import { PostgresDatabase, type PostgresConnection } from './postgres-database.js';
 
@@ -26,12 +27,24 @@ const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
+const pgTypes = pg.types;
+
+const LIST_SQL = `SELECT key, sort_key, doc FROM read_models WHERE collection = $1 AND partition = $2
+          ORDER BY sort_key, key`;
+
+const JSONB_OID = 3802;
+/** Type parsers as pg's defaults, except jsonb, which is left as the text the server sent. */
+const JSONB_AS_TEXT = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === JSONB_OID ? (text: string) => text : pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
+};
+
 /**
  * The reads, bound to either the pool (outside a transaction) or the transaction's client (so
  * a projection reads its own uncommitted writes). Orderings match the sqlite adapter: the key
  * columns are COLLATE "C", i.e. byte order, like SQLite's BINARY.
  */
-function reader(db: Queryable): ReadModelReader {
+function reader(db: Queryable, parsed?: ParsedDocCache): ReadModelReader {
   return {
     async get<T>(collection: string, partition: string, key: string): Promise<T | undefined> {
       const { rows } = await db.query<{ doc: T }>(
@@ -41,6 +54,16 @@ function reader(db: Queryable): ReadModelReader {
       return rows[0]?.doc;
     },
     async list<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
+      if (parsed) {
+        // The documents as jsonb's text, so unchanged ones are not parsed again (see parsed-doc-cache.ts).
+        const { rows } = await db.query<{ key: string; sort_key: string; doc: string }>({
+          text: LIST_SQL,
+          values: [collection, partition],
+          types: JSONB_AS_TEXT,
+        });
+        const docs = parsed.parse(collection, partition, rows, (r) => r.key, (r) => r.doc);
+        return rows.map((r, i) => ({ key: r.key, sortKey: r.sort_key, doc: docs[i] as T }));
+      }
       const { rows } = await db.query<{ key: string; sort_key: string; doc: T }>(
         `SELECT key, sort_key, doc FROM read_models WHERE collection = $1 AND partition = $2
           ORDER BY sort_key, key`,
@@ -198,7 +221,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   /** Pass the event store's `database` to share its pool (and its single `close()`). */
   constructor(connection: PostgresConnection) {
     this.database = PostgresDatabase.from(connection);
-    this.reads = reader(this.database.pool);
+    this.reads = reader(this.database.pool, new ParsedDocCache());
   }
 
   init(): Promise<void> {
