@@ -163,13 +163,16 @@ export class ProjectionRunner {
         await tx.lockRunners();
         const positions = this.resumePositions(await tx.checkpoints());
         const from = Math.min(...positions.values());
-        const head = await this.store.headPosition();
+        // What was just inserted under the write lock is the head; ask only when nothing was.
+        const inserted = out.filter((r) => r.appended > 0).map((r) => r.lastGlobalPosition);
+        const head = inserted.length ? Math.max(...inserted) : await this.store.headPosition();
         if (head - from > this.batchSize) return out; // far behind: a normal catch-up, after the commit
         const events: StoredEvent[] = [];
         if (head > from) {
           for await (const e of this.store.readAll({ after: from, batchSize: head - from })) {
             if (e.globalPosition > head) break;
             events.push(e);
+            if (e.globalPosition === head) break; // no need to ask for the (empty) next page
           }
         }
         if (events.length) await this.applyBatch(tx, positions, events, true);

@@ -65,19 +65,27 @@ function tempPath(): string {
   return join(dir, 'strata.db');
 }
 
-/** Counts COMMITs on the app's connection while `fn` runs. */
+/** Counts COMMITs on the app's connection while `fn` runs (by exec or by a prepared statement). */
 async function commitsDuring(t: TempApp, fn: () => Promise<unknown>): Promise<number> {
   const db = (t.store as SqliteEventStore).database.db;
-  const exec = db.exec.bind(db);
+  const isCommit = (sql: string) => /^\s*(COMMIT|END)\b/i.test(sql);
   let commits = 0;
+  const exec = db.exec.bind(db);
   db.exec = (sql: string) => {
-    if (/^\s*COMMIT/i.test(sql)) commits++;
+    if (isCommit(sql)) commits++;
     return exec(sql);
+  };
+  const statements = Object.getPrototypeOf(db.prepare('SELECT 1')) as { run: (...args: unknown[]) => unknown };
+  const run = statements.run;
+  statements.run = function (this: { source: string; database: unknown }, ...args: unknown[]) {
+    if (this.database === db && isCommit(this.source)) commits++;
+    return run.apply(this, args);
   };
   try {
     await fn();
   } finally {
     db.exec = exec;
+    statements.run = run;
   }
   return commits;
 }

@@ -64,6 +64,15 @@ export class SqliteReadModelStore implements ReadModelStore {
          ON CONFLICT (collection, partition, key) DO UPDATE SET sort_key = excluded.sort_key, doc = excluded.doc
          WHERE read_models.sort_key IS NOT excluded.sort_key OR read_models.doc IS NOT excluded.doc`,
       ),
+      // The common rewrite (a firm's summary, a recoded entry) keeps the sort key. Naming sort_key
+      // in SET makes SQLite rewrite its index entry even when the value is the same: one more
+      // page in the WAL per document. This one writes the document only, and changes nothing
+      // (0 changes) when the sort key differs or the document is unchanged; `put` then follows.
+      putDoc: db.prepare(
+        `INSERT INTO read_models (collection, partition, key, sort_key, doc) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (collection, partition, key) DO UPDATE SET doc = excluded.doc
+         WHERE read_models.sort_key IS excluded.sort_key AND read_models.doc IS NOT excluded.doc`,
+      ),
       partitionKeys: db
         .prepare<[string, string], string>('SELECT key FROM read_models WHERE collection = ? AND partition = ?')
         .pluck(),
@@ -76,6 +85,9 @@ export class SqliteReadModelStore implements ReadModelStore {
       checkpoint: db.prepare<[string], CheckpointRow>('SELECT * FROM projection_checkpoints WHERE projection = ?'),
       checkpoints: db.prepare<[], CheckpointRow>('SELECT * FROM projection_checkpoints ORDER BY projection'),
       deleteCheckpoint: db.prepare('DELETE FROM projection_checkpoints WHERE projection = ?'),
+      // Prepared once: db.exec() would parse them again for every transaction.
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
     };
   }
 
@@ -159,7 +171,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     const db = this.database.db;
     const s = this.s;
     return this.database.writeLock.run(async () => {
-      db.exec('BEGIN IMMEDIATE');
+      s.begin.run();
       this.pendingCheckpoints = new Map();
       const clears = new PendingPartitionClears();
       const applyClears = () => {
@@ -176,7 +188,8 @@ export class SqliteReadModelStore implements ReadModelStore {
           return this.partitions(c);
         },
         put: async (c, p, k, sortKey, doc) => {
-          s.put.run(c, p, k, sortKey, JSON.stringify(doc));
+          const text = JSON.stringify(doc);
+          if (s.putDoc.run(c, p, k, sortKey, text).changes === 0) s.put.run(c, p, k, sortKey, text);
           clears.wrote(c, p, k, true);
         },
         delete: async (c, p, k) => {
@@ -206,7 +219,7 @@ export class SqliteReadModelStore implements ReadModelStore {
         const result = await fn(tx);
         applyClears();
         this.flushCheckpoints();
-        db.exec('COMMIT');
+        s.commit.run();
         return result;
       } catch (err) {
         this.pendingCheckpoints = new Map();
