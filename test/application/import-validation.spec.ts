@@ -83,13 +83,15 @@ describe('the rules cover the DTO', () => {
 
   it('rejectedOnlyByDto() flags exactly the inputs the DTO rejects and the rules accept', () => {
     const base = { firm: 'ravn', kind: 'strategy-decision', occurred: '2002', title: 't' };
-    for (const extra of [{ id: 'not-a-uuid' }, { id: 7 }, { mode: '' }, { confidence: '' }, { coder: '' }]) {
+    const v9 = randomUUID().replace(/^(.{14})./, '$19');
+    for (const extra of [{ id: 'not-a-uuid' }, { id: 7 }, { id: v9 }, { id: `${randomUUID()} ` }, { mode: '' }, { confidence: '' }, { coder: '' }]) {
       const r = { ...base, ...extra };
       expect(rejectedOnlyByDto(r)).toBe(true);
       expect(dtoProblems(r).length).toBeGreaterThan(0);
       expect(normalizeFieldEvent(r, new Date()).problems).toEqual([]);
     }
-    for (const extra of [{}, { id: randomUUID() }, { id: null }, { mode: 'context' }, { coder: 'bo' }]) {
+    const nil = '00000000-0000-0000-0000-000000000000';
+    for (const extra of [{}, { id: randomUUID() }, { id: randomUUID().toUpperCase() }, { id: nil }, { id: null }, { mode: 'context' }, { coder: 'bo' }]) {
       expect(rejectedOnlyByDto({ ...base, ...extra })).toBe(false);
       expect(dtoProblems({ ...base, ...extra })).toEqual([]);
     }

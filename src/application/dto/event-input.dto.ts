@@ -228,6 +228,8 @@ export class EventInputDto {
   measure?: string;
 }
 
+const LOWERCASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 /**
  * The few inputs EventInputDto rejects although the domain's field-event rules
  * (normalizeFieldEvent) accept them: an `id` that is not a UUID (the rules leave ids to the
@@ -239,6 +241,8 @@ export class EventInputDto {
  */
 export function rejectedOnlyByDto(record: Readonly<Record<string, unknown>>): boolean {
   const id = record.id;
-  if (id !== undefined && id !== null && !isUUID(id, 'all')) return true;
+  // A lowercase version 1-8 UUID (what Strata and most tools write) is one cheap test; anything
+  // else is left to class-validator's own isUUID, so the verdict is always the DTO's.
+  if (id !== undefined && id !== null && !(typeof id === 'string' && LOWERCASE_UUID.test(id)) && !isUUID(id, 'all')) return true;
   return record.mode === '' || record.confidence === '' || record.coder === '';
 }
