@@ -40,6 +40,8 @@ beforeAll(async () => {
   try {
     const { records } = parseJsonLines(readFileSync('examples/nordic-seat-frames.jsonl', 'utf8'));
     await source.commands.execute(new ImportEventsCommand(records, 'nordic'));
+    // The import leaves the per-firm analysis to settle after it returns (deferSettle); followers settle at once.
+    await source.runner.settleNow();
     exampleEvents = await collect(source.store.readAll());
     exampleReadModels = await source.readModels.dump(COLLECTION_NAMES);
   } finally {

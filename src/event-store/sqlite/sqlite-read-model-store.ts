@@ -36,6 +36,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   private statements: ReturnType<SqliteReadModelStore['prepare']> | undefined;
   private readonly parsed = new ParsedDocCache();
   private listRows: Database.Statement<[string, string], RawDocRow> | undefined;
+  /** Partitions listed outside a transaction, by readers (see listInTransaction). */
+  private readonly readerPartitions = new Set<string>();
   /** `setCheckpoint` upserts of the open transaction, written as one statement (see flushCheckpoints). */
   private pendingCheckpoints = new Map<string, { version: number; position: number }>();
   private readonly setCheckpointsBySize = new Map<number, Database.Statement>();
@@ -106,9 +108,23 @@ export class SqliteReadModelStore implements ReadModelStore {
     // 10,000 rows at a time. Prepared on first use, on the same statement text as `list`.
     this.listRows ??= this.database.db.prepare<[string, string], RawDocRow>(this.s.list.source).raw(true);
     const rows = this.listRows.all(collection, partition) as unknown as RawDocRow[];
+    this.readerPartitions.add(`${collection}\u0000${partition}`);
     // Unchanged rows of a large partition are not parsed again (see parsed-doc-cache.ts).
     const docs = this.parsed.parse(collection, partition, rows, (r) => r[0], (r) => r[2]);
     return rows.map((r, i) => ({ key: r[0], sortKey: r[1], doc: docs[i] as T }));
+  }
+
+  /**
+   * `list` inside a transaction (projections). Partitions a reader has listed (a report) go
+   * through the parsed-document cache as before; the others are parsed and not kept. A rebuild's
+   * settle lists every firm's timeline once, and through the cache it kept the last 30,000
+   * documents alive (~140 MB at 100k events, peak RSS 358 → 213 MB without; 540 MB at 1M).
+   */
+  private listInTransaction<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> | ReadModelDoc<T>[] {
+    if (this.readerPartitions.has(`${collection}\u0000${partition}`)) return this.list<T>(collection, partition);
+    this.listRows ??= this.database.db.prepare<[string, string], RawDocRow>(this.s.list.source).raw(true);
+    const rows = this.listRows.all(collection, partition) as unknown as RawDocRow[];
+    return rows.map((r) => ({ key: r[0], sortKey: r[1], doc: JSON.parse(r[2]) as T }));
   }
 
   async partitions(collection: string): Promise<string[]> {
@@ -179,9 +195,9 @@ export class SqliteReadModelStore implements ReadModelStore {
       };
       const tx: ReadModelTransaction = {
         get: async <D>(c: string, p: string, k: string) => (clears.hides(c, p, k) ? undefined : this.get<D>(c, p, k)),
-        list: async (c, p) => {
+        list: async <D>(c: string, p: string) => {
           applyClears();
-          return this.list(c, p);
+          return this.listInTransaction<D>(c, p);
         },
         partitions: async (c) => {
           applyClears();
