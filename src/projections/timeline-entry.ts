@@ -57,6 +57,9 @@ interface Dated {
 const datedCache = new Map<string, Dated>();
 const DATED_CACHE_LIMIT = 10_000;
 
+/** First day of the occurred interval (`YYYY-MM-DD`), parsed once per distinct text. */
+export const occurredStart = (text: string): string => dated(text).start;
+
 function dated(text: string): Dated {
   let d = datedCache.get(text);
   if (d) return d;
