@@ -59,8 +59,10 @@ abstract class TargetedHandler {
     const firm = await this.locator.firmOf(eventId, firmGiven);
     const id = randomUUID();
     const command = { ...rest, id, firm, eventId } as TargetCommand;
-    const { events, result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() });
-    await this.projections.catchUp({ deferSettle: true });
+    const { events, result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() }, {
+      runner: this.projections,
+      options: { deferSettle: true },
+    });
     return { id, firm, type: events[0]?.type ?? rest.type, appended: result.appended > 0, globalPosition: result.lastGlobalPosition };
   }
 }

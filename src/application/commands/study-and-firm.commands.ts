@@ -48,8 +48,7 @@ export class CreateStudyHandler implements ICommandHandler<CreateStudyCommand> {
       if (state.exists) return { study: c.study, created: false };
     }
     const command = { type: 'create-study' as const, study: c.study, ...(c.name ? { name: c.name } : {}), ...(c.description ? { description: c.description } : {}) };
-    await this.decisions.handle(stream, studyDecider, command, {});
-    await this.projections.catchUp({ deferSettle: true });
+    await this.decisions.handle(stream, studyDecider, command, {}, { runner: this.projections, options: { deferSettle: true } });
     return { study: c.study, created: true };
   }
 }
@@ -77,8 +76,10 @@ export class RegisterFirmHandler implements ICommandHandler<RegisterFirmCommand>
     this.decisions.decideOn(firmStream(c.firm), firmDecider, state, revision, command, { today: new Date() });
     this.decisions.forget(firmStream(c.firm));
     await this.studies.execute(new CreateStudyCommand(c.study, undefined, undefined, true));
-    await this.decisions.handle(firmStream(c.firm), firmDecider, command, { today: new Date() });
-    await this.projections.catchUp({ deferSettle: true });
+    await this.decisions.handle(firmStream(c.firm), firmDecider, command, { today: new Date() }, {
+      runner: this.projections,
+      options: { deferSettle: true },
+    });
     return { firm: c.firm, study: c.study, id };
   }
 }
