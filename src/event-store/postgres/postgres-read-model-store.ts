@@ -191,12 +191,18 @@ async function applyWrites(client: pg.PoolClient, { partitions, rows }: DrainedW
         USING unnest(${p(deletes.map((r) => r.collection), 'text[]')}, ${p(deletes.map((r) => r.partition), 'text[]')}, ${p(deletes.map((r) => r.key), 'text[]')}) AS d(collection, partition, key)
        WHERE r.collection = d.collection AND r.partition = d.partition AND r.key = d.key)`);
   }
-  const puts = rows.flatMap((r) => (r.op.kind === 'put' ? [{ ...r, ...r.op }] : []));
-  if (puts.length) {
+  // The rows as ONE json parameter, the documents spliced in as the JSON text they already are:
+  // as a jsonb[] parameter pg escaped every document into an array literal (quotes doubled,
+  // ~1 KB each), which cost ~4 % of a rebuild's CPU and much of its 24 % garbage collection.
+  let json = '';
+  for (const r of rows) {
+    if (r.op.kind !== 'put') continue;
+    json += `${json ? ',' : '['}[${JSON.stringify(r.collection)},${JSON.stringify(r.partition)},${JSON.stringify(r.key)},${JSON.stringify(r.op.sortKey)},${r.op.doc}]`;
+  }
+  if (json) {
     ctes.push(`upserted AS (
       INSERT INTO read_models (collection, partition, key, sort_key, doc)
-      SELECT * FROM unnest(${p(puts.map((r) => r.collection), 'text[]')}, ${p(puts.map((r) => r.partition), 'text[]')}, ${p(puts.map((r) => r.key), 'text[]')},
-                           ${p(puts.map((r) => r.sortKey), 'text[]')}, ${p(puts.map((r) => r.doc), 'jsonb[]')})
+      SELECT r->>0, r->>1, r->>2, r->>3, r->4 FROM jsonb_array_elements(${p(`${json}]`, 'jsonb')}) AS r
       ON CONFLICT (collection, partition, key) DO UPDATE SET sort_key = excluded.sort_key, doc = excluded.doc
        WHERE read_models.sort_key IS DISTINCT FROM excluded.sort_key OR read_models.doc IS DISTINCT FROM excluded.doc)`);
   }
