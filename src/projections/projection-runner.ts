@@ -261,8 +261,14 @@ export class ProjectionRunner {
   /** Nest calls this on shutdown, before the storage closes: stop following, let a running pass finish. */
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.followers].map((f) => f.stop()));
-    if (this.settleTimer) clearTimeout(this.settleTimer);
     await this.running?.catch(() => undefined);
+    if (this.settleTimer) {
+      // A CLI command exits right after its write: settle its deferred analysis now, so the
+      // next command (or a reader in another process) does not inherit the marks.
+      clearTimeout(this.settleTimer);
+      this.settleTimer = undefined;
+      await this.settleNow().catch(() => undefined); // the marks stay; the next start redoes them
+    }
   }
 
   /** Truncates the named projections (all when none are named) and replays the whole log into them. */

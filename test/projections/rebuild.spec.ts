@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ImportEventsCommand } from '../../src/application/commands/import-events.command.js';
 import { DeclarePhaseCommand, LogEventCommand } from '../../src/application/commands/log-event.commands.js';
 import { RebuildProjectionsCommand } from '../../src/application/commands/projections.commands.js';
@@ -10,6 +12,8 @@ import { parseJsonLines } from '../../src/application/interchange/event-lines.js
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import type { Projection } from '../../src/projections/projection.js';
+import { SqliteDatabase } from '../../src/event-store/sqlite/sqlite-database.js';
+import { SqliteReadModelStore } from '../../src/event-store/sqlite/sqlite-read-model-store.js';
 import { tempApp, type TempApp } from '../support/temp-app.js';
 
 const collections = ALL_PROJECTIONS.flatMap((p) => p.collections);
@@ -148,5 +152,29 @@ describe('settling after single commands', () => {
     const tracks = await t.queries.execute(new GetTracksQuery('ravn'));
     expect(tracks.tracks.length).toBeGreaterThan(0);
     expect(await t.readModels.list('analysis-pending', '_')).toEqual([]);
+  });
+
+  it('closing the application (a CLI command ending) settles what its last command deferred', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-settle-'));
+    const path = join(dir, 'strata.db');
+    try {
+      const writer = await tempApp(path);
+      await writer.commands.execute(new RegisterFirmCommand('ravn', 's1'));
+      await writer.commands.execute(new LogEventCommand({ firm: 'ravn', kind: 'strategy-decision', occurred: '2002', title: 'Cost leader', orientation: -2 }));
+      expect((await writer.readModels.list('analysis-pending', '_')).map((d) => d.key)).toEqual(['ravn']);
+      await writer.close();
+
+      // Read the file without starting a runner (start() would settle it too).
+      const reader = new SqliteReadModelStore(new SqliteDatabase(path));
+      await reader.init();
+      try {
+        expect(await reader.list('analysis-pending', '_')).toEqual([]);
+        expect((await reader.list('analysis', '_')).map((d) => d.key)).toEqual(['ravn']);
+      } finally {
+        reader.database.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
