@@ -83,6 +83,33 @@ export function readModelStoreContract(name: string, factory: () => Promise<Stor
       expect(await store().partitions(c)).toEqual(['p1']);
     });
 
+    // Pins the lazy partition clear (pending-partition-clears.ts): projections that recompute a
+    // partition whole rewrite only what changed, yet must read exactly what an eager clear gives.
+    it('deletePartition then put again: untouched keys go, put keys stay, reads inside see it', async () => {
+      const c = collection('reclear');
+      await store().transaction(async (tx) => {
+        for (const k of ['a', 'b', 'c']) await tx.put(c, 'p', k, k, { k, v: 1 });
+        await tx.put(c, 'q', 'x', 'x', { q: 1 });
+      });
+      const seen = await store().transaction(async (tx) => {
+        await tx.deletePartition(c, 'p');
+        const gone = await tx.get(c, 'p', 'a');
+        await tx.put(c, 'p', 'a', 'a', { k: 'a', v: 1 }); // unchanged
+        await tx.put(c, 'p', 'b', 'zz', { k: 'b', v: 2 }); // changed
+        const mid = { a: await tx.get(c, 'p', 'a'), c: await tx.get(c, 'p', 'c') };
+        await tx.deletePartition(c, 'p'); // a second clear voids a and b
+        await tx.put(c, 'p', 'd', 'd', { k: 'd' });
+        return { gone, mid, list: await tx.list(c, 'p'), other: await tx.get(c, 'q', 'x') };
+      });
+      expect(seen).toEqual({
+        gone: undefined,
+        mid: { a: { k: 'a', v: 1 }, c: undefined },
+        list: [{ key: 'd', sortKey: 'd', doc: { k: 'd' } }],
+        other: { q: 1 },
+      });
+      expect(await store().list(c, 'p')).toEqual([{ key: 'd', sortKey: 'd', doc: { k: 'd' } }]);
+    });
+
     it('a transaction reads its own writes and commits them with the checkpoint', async () => {
       const c = collection('tx');
       const projection = collection('projection');
