@@ -1,6 +1,9 @@
 import type { AppendResult, EventStore, StoredEvent } from '../event-store/event-store.port.js';
 import type { Projection } from './projection.js';
-import { RUNNER_LOCK_COLLECTION, type Checkpoint, type ReadModelStore, type ReadModelTransaction } from './read-model-store.port.js';
+import { followLog, type Follower, type FollowOptions } from './log-follower.js';
+import type { Checkpoint, ReadModelStore, ReadModelTransaction } from './read-model-store.port.js';
+
+export type { Follower, FollowOptions };
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -24,29 +27,6 @@ export interface RunnerOptions {
   readonly deferSettle?: boolean;
 }
 
-export interface FollowOptions {
-  /**
-   * Told about every failed pass: the error, how many passes in a row have failed, and the
-   * wait before the next try. The follower keeps going; it never rethrows.
-   */
-  readonly onError?: (error: unknown, failures: number, retryInMs: number) => void;
-  /** Longest wait between tries after repeated failures; default 30 s. */
-  readonly maxBackoffMs?: number;
-}
-
-/** A running follow loop; `stop()` resolves once no pass is running any more. */
-export interface Follower {
-  stop(): Promise<void>;
-}
-
-/**
- * Every batch first calls `tx.lockRunners()` inside its read-model transaction, so runners in
- * different processes sharing one read-model database (a server following the log while a CLI
- * import catches up) take turns: PostgreSQL upserts a lock row in this collection and holds its
- * row lock until commit; SQLite's `BEGIN IMMEDIATE` holds the file's write lock anyway.
- */
-export { RUNNER_LOCK_COLLECTION };
-
 /**
  * Events per transaction when `rebuild()` replays the log (catch-up keeps `batchSize`, 500): a
  * replay is exclusive anyway, and fewer commits mean fewer commit flushes and fewer rewrites of
@@ -68,8 +48,9 @@ class CheckpointMoved extends Error {}
  * write a checkpoint it read before the truncation.
  *
  * Other processes may run their own runner on the same read models (CLI commands beside a
- * server). Each batch re-reads the checkpoints inside its transaction, after taking the lock
- * row; if another process got there first the batch rolls back and the pass starts again from
+ * server). Each batch re-reads the checkpoints inside its transaction, after `tx.lockRunners()`
+ * (PostgreSQL: a lock row held until commit; SQLite: `BEGIN IMMEDIATE` already holds the file's
+ * write lock), so runners take turns; if another process got there first the batch rolls back and the pass starts again from
  * the checkpoints as they now are, so no event is applied twice.
  */
 export class ProjectionRunner {
@@ -102,9 +83,10 @@ export class ProjectionRunner {
   async start(options: RunnerOptions = {}): Promise<string[]> {
     const stale: string[] = [];
     await this.exclusive(options, async () => {
+      const stored = new Map((await this.readModels.checkpoints()).map((c) => [c.projection, c.version]));
       for (const p of this.projections) {
-        const cp = await this.readModels.checkpoint(p.name);
-        if (cp && cp.version !== p.version) stale.push(p.name);
+        const version = stored.get(p.name);
+        if (version !== undefined && version !== p.version) stale.push(p.name);
       }
       if (stale.length) await this.truncate(stale);
       // Deferred work a crash left marked but undone.
@@ -205,56 +187,13 @@ export class ProjectionRunner {
    * keep the process alive. Stopped by `stop()` or `onModuleDestroy()` (Nest shutdown).
    */
   follow(intervalMs = 500, options: FollowOptions = {}): Follower {
-    if (!(intervalMs > 0)) throw new RangeError(`follow: intervalMs must be positive (got ${intervalMs})`);
-    const maxBackoff = Math.max(intervalMs, options.maxBackoffMs ?? 30_000);
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    let current: Promise<void> | undefined;
-    let failures = 0;
-    let caughtUpTo = -1;
-
-    const tick = async () => {
-      let wait = intervalMs;
-      try {
-        const head = await this.store.headPosition();
-        if (head !== caughtUpTo && !stopped) {
-          await this.catchUp();
-          caughtUpTo = head;
-        }
-        failures = 0;
-      } catch (err) {
-        failures++;
-        wait = Math.min(maxBackoff, intervalMs * 2 ** Math.min(failures, 20));
-        if (!stopped) {
-          try {
-            options.onError?.(err, failures, wait);
-          } catch {
-            // A failing logger must not end the loop.
-          }
-        }
-      }
-      schedule(wait);
-    };
-    const schedule = (ms: number) => {
-      if (stopped) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        current = tick();
-      }, ms);
-      timer.unref();
-    };
-
-    const follower: Follower = {
-      stop: async () => {
-        stopped = true;
-        this.followers.delete(follower);
-        if (timer) clearTimeout(timer);
-        timer = undefined;
-        await current;
-      },
-    };
+    const follower = followLog(
+      { headPosition: () => this.store.headPosition(), catchUp: () => this.catchUp() },
+      intervalMs,
+      options,
+      (f) => this.followers.delete(f),
+    );
     this.followers.add(follower);
-    schedule(0);
     return follower;
   }
 
@@ -364,12 +303,6 @@ export class ProjectionRunner {
       await tx.setCheckpoint(p.name, p.version, last);
       positions.set(p.name, last);
     }
-  }
-
-  /** Where a projection resumes: its checkpoint, or 0 when it has none or one written by another version. */
-  private async resumeAt(p: Projection): Promise<number> {
-    const cp: Checkpoint | undefined = await this.readModels.checkpoint(p.name);
-    return cp && cp.version === p.version ? cp.position : 0;
   }
 
   private async runOnce(options: RunnerOptions): Promise<void> {
