@@ -14,11 +14,11 @@ import type { ProjectionRunner, RunnerOptions } from '../projections/projection-
 import { STRATA_CONFIG, type StrataConfig } from './config.js';
 import type { Decider } from './decider.js';
 
-/** Projections to bring up to date with what a command appended, before it returns. */
-export interface Projecting {
-  readonly runner: ProjectionRunner;
-  readonly options?: RunnerOptions;
-}
+/**
+ * How a single command brings the projections up to date before it returns: its own rows now,
+ * the per-firm re-analysis settled a moment later (a burst of logged events is analysed once).
+ */
+const COMMAND_CATCH_UP: RunnerOptions = { deferSettle: true };
 
 interface Cached {
   state: unknown;
@@ -80,14 +80,15 @@ export class StreamDecisions {
 
   /**
    * With `project`, the projections are caught up with the append before this returns, in the
-   * same transaction as the append where the store allows (ProjectionRunner.appendAndCatchUp).
+   * same transaction as the append where the store allows (ProjectionRunner.appendAndCatchUp),
+   * with the deferred settle of COMMAND_CATCH_UP.
    */
   async handle<C, S, E, Ctx>(
     streamId: string,
     decider: Decider<C, S, E, Ctx>,
     command: C & { id?: string },
     ctx: Ctx,
-    project?: Projecting,
+    project?: ProjectionRunner,
   ): Promise<{ events: ReadonlyArray<E & { id: string }>; result: AppendResult }> {
     for (let attempt = 0; ; attempt++) {
       const { state, revision } = await this.state(streamId, decider);
@@ -96,7 +97,7 @@ export class StreamDecisions {
         // A retry of a command whose id is already in the stream: answer it, append nothing.
         let position = 0;
         for await (const e of this.store.readStream(streamId)) if (e.id === command.id) position = e.globalPosition;
-        if (project) await project.runner.catchUp(project.options);
+        if (project) await project.catchUp(COMMAND_CATCH_UP);
         return { events: [], result: { streamId, nextExpectedVersion: revision, lastGlobalPosition: position, appended: 0 } };
       }
       try {
@@ -127,7 +128,11 @@ export class StreamDecisions {
    * ProjectionRunner.appendAndCatchUp). States are cached only once the append has committed:
    * a joined transaction can still roll back after the append itself succeeded.
    */
-  async appendAndProject(batches: ReadonlyArray<Decided<unknown>>, { runner, options }: Projecting): Promise<AppendResult[]> {
+  async appendAndProject(
+    batches: ReadonlyArray<Decided<unknown>>,
+    runner: ProjectionRunner,
+    options: RunnerOptions = COMMAND_CATCH_UP,
+  ): Promise<AppendResult[]> {
     const requests = this.requestsOf(batches);
     if (requests.length === 0) {
       await runner.catchUp(options);

@@ -110,7 +110,7 @@ export class PublishCodebookHandler implements ICommandHandler<PublishCodebookCo
       studyDecider,
       { type: 'publish-codebook', study: c.study, codebook: c.codebook, ...(c.note ? { note: c.note } : {}) },
       {},
-      { runner: this.projections, options: { deferSettle: true } },
+      this.projections,
     );
     const published = events[0] as { data: { version: number } } | undefined;
     return { study: c.study, version: published?.data.version ?? 0 };

@@ -59,10 +59,7 @@ abstract class TargetedHandler {
     const firm = await this.locator.firmOf(eventId, firmGiven);
     const id = randomUUID();
     const command = { ...rest, id, firm, eventId } as TargetCommand;
-    const { events, result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() }, {
-      runner: this.projections,
-      options: { deferSettle: true },
-    });
+    const { events, result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() }, this.projections);
     return { id, firm, type: events[0]?.type ?? rest.type, appended: result.appended > 0, globalPosition: result.lastGlobalPosition };
   }
 }

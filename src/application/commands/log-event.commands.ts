@@ -58,7 +58,7 @@ export class LogEventHandler implements ICommandHandler<LogEventCommand> {
       firmDecider,
       { type: 'log-event', id, input: fields },
       { today: new Date() },
-      { runner: this.projections, options: { deferSettle: true } },
+      this.projections,
     );
     return {
       id,
@@ -89,10 +89,7 @@ export class DeclarePhaseHandler implements ICommandHandler<DeclarePhaseCommand>
       label: c.label,
       ...(c.description ? { description: c.description } : {}),
     };
-    const { result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() }, {
-      runner: this.projections,
-      options: { deferSettle: true },
-    });
+    const { result } = await this.decisions.handle(firmStream(firm), firmDecider, command, { today: new Date() }, this.projections);
     return { id, firm, type: 'phase-declared', appended: result.appended > 0, globalPosition: result.lastGlobalPosition };
   }
 }

@@ -48,7 +48,7 @@ export class CreateStudyHandler implements ICommandHandler<CreateStudyCommand> {
       if (state.exists) return { study: c.study, created: false };
     }
     const command = { type: 'create-study' as const, study: c.study, ...(c.name ? { name: c.name } : {}), ...(c.description ? { description: c.description } : {}) };
-    await this.decisions.handle(stream, studyDecider, command, {}, { runner: this.projections, options: { deferSettle: true } });
+    await this.decisions.handle(stream, studyDecider, command, {}, this.projections);
     return { study: c.study, created: true };
   }
 }
@@ -76,10 +76,7 @@ export class RegisterFirmHandler implements ICommandHandler<RegisterFirmCommand>
     this.decisions.decideOn(firmStream(c.firm), firmDecider, state, revision, command, { today: new Date() });
     this.decisions.forget(firmStream(c.firm));
     await this.studies.execute(new CreateStudyCommand(c.study, undefined, undefined, true));
-    await this.decisions.handle(firmStream(c.firm), firmDecider, command, { today: new Date() }, {
-      runner: this.projections,
-      options: { deferSettle: true },
-    });
+    await this.decisions.handle(firmStream(c.firm), firmDecider, command, { today: new Date() }, this.projections);
     return { firm: c.firm, study: c.study, id };
   }
 }

@@ -35,7 +35,6 @@ const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
 export class SqliteReadModelStore implements ReadModelStore {
   private statements: ReturnType<SqliteReadModelStore['prepare']> | undefined;
   private readonly parsed = new ParsedDocCache();
-  private listRows: Database.Statement<[string, string], RawDocRow> | undefined;
   /** Partitions listed outside a transaction, by readers (see listInTransaction). */
   private readonly readerPartitions = new Set<string>();
   /** `setCheckpoint` upserts of the open transaction, written as one statement (see flushCheckpoints). */
@@ -54,9 +53,13 @@ export class SqliteReadModelStore implements ReadModelStore {
       get: db.prepare<[string, string, string], { doc: string }>(
         'SELECT doc FROM read_models WHERE collection = ? AND partition = ? AND key = ?',
       ),
-      list: db.prepare<[string, string], DocRow>(
-        'SELECT key, sort_key, doc FROM read_models WHERE collection = ? AND partition = ? ORDER BY sort_key, key',
-      ),
+      // Rows as [key, sort_key, doc] arrays rather than objects: a firm's timeline is listed
+      // 10,000 rows at a time.
+      list: db
+        .prepare<[string, string], RawDocRow>(
+          'SELECT key, sort_key, doc FROM read_models WHERE collection = ? AND partition = ? ORDER BY sort_key, key',
+        )
+        .raw(true),
       partitions: db
         .prepare<[string], string>('SELECT DISTINCT partition FROM read_models WHERE collection = ? ORDER BY partition')
         .pluck(),
@@ -104,10 +107,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async list<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
-    // Rows as [key, sort_key, doc] arrays rather than objects: a firm's timeline is listed
-    // 10,000 rows at a time. Prepared on first use, on the same statement text as `list`.
-    this.listRows ??= this.database.db.prepare<[string, string], RawDocRow>(this.s.list.source).raw(true);
-    const rows = this.listRows.all(collection, partition) as unknown as RawDocRow[];
+    const rows = this.s.list.all(collection, partition) as unknown as RawDocRow[];
     this.readerPartitions.add(`${collection}\u0000${partition}`);
     // Unchanged rows of a large partition are not parsed again (see parsed-doc-cache.ts).
     const docs = this.parsed.parse(collection, partition, rows, (r) => r[0], (r) => r[2]);
@@ -122,8 +122,7 @@ export class SqliteReadModelStore implements ReadModelStore {
    */
   private listInTransaction<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> | ReadModelDoc<T>[] {
     if (this.readerPartitions.has(`${collection}\u0000${partition}`)) return this.list<T>(collection, partition);
-    this.listRows ??= this.database.db.prepare<[string, string], RawDocRow>(this.s.list.source).raw(true);
-    const rows = this.listRows.all(collection, partition) as unknown as RawDocRow[];
+    const rows = this.s.list.all(collection, partition) as unknown as RawDocRow[];
     return rows.map((r) => ({ key: r[0], sortKey: r[1], doc: JSON.parse(r[2]) as T }));
   }
 
