@@ -1,5 +1,6 @@
 import { occurredSortKey } from '../domain/occurred.js';
 import type { TimelineEntry } from '../domain/timeline.js';
+import { frozenMemo } from './frozen-memo.js';
 
 /**
  * The analysis order of events. Tracks are exponential updates, so the order of events inside
@@ -26,20 +27,11 @@ export function sortForAnalysis(entries: readonly TimelineEntry[]): TimelineEntr
   return keyed.map((k) => k.e);
 }
 
-// A frozen entry cannot change, so its key is kept with it: timeline documents read from the
-// store come frozen and are the same objects from one report to the next (the read-model
-// adapters reuse unchanged parsed documents), so a report sorts 10,000 entries without
-// rebuilding 10,000 keys. Unfrozen entries (tests, replays) get their key computed every time.
-const KEYS = new WeakMap<TimelineEntry, string>();
-
-function analysisKey(e: TimelineEntry): string {
-  let key = Object.isFrozen(e) ? KEYS.get(e) : undefined;
-  if (key === undefined) {
-    key = e.month + occurredSortKey({ text: e.occurred, precision: e.precision, start: e.start, end: e.end }) + e.id;
-    if (Object.isFrozen(e)) KEYS.set(e, key);
-  }
-  return key;
-}
+// Kept with frozen entries (see frozen-memo.ts): a report sorts 10,000 entries without
+// rebuilding 10,000 keys.
+const analysisKey = frozenMemo(
+  (e: TimelineEntry): string => e.month + occurredSortKey({ text: e.occurred, precision: e.precision, start: e.start, end: e.end }) + e.id,
+);
 
 /** Orientation −2..+2 on the track scale −1..+1, clamped against out-of-range coding. */
 export function orientationTarget(orientation: number): number {

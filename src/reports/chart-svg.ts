@@ -1,3 +1,4 @@
+import { frozenMemo } from '../analysis/frozen-memo.js';
 import { EVENT_KINDS, MODES, PHASE_LABELS } from '../domain/vocabulary.js';
 import type { Mode } from '../domain/vocabulary.js';
 import { AMBIGUITY_FILL, DECLARED_STROKE, ENACTED_STROKE, KIND_COLOURS, LABEL_COLOURS } from './chart-style.js';
@@ -29,16 +30,9 @@ function glyph(mode: Mode, x: number, y: number, fill: string, hollow: boolean):
 
 // A marker's tooltip depends on its event alone: kept with frozen report events (see
 // report-model.ts), so the next chart of the same firm reuses it.
-const TOOLTIPS = new WeakMap<ReportEvent, string>();
-
-function tooltip(e: ReportEvent): string {
-  let tip = TOOLTIPS.get(e);
-  if (tip === undefined) {
-    tip = esc(`${e.occurred} · ${e.kind}${e.qualifier ? ` (${e.qualifier})` : ''}: ${e.title} — ${e.mode}, orientation ${e.orientation > 0 ? '+' : ''}${e.orientation} [${e.id}]`);
-    if (Object.isFrozen(e)) TOOLTIPS.set(e, tip);
-  }
-  return tip;
-}
+const tooltip = frozenMemo((e: ReportEvent): string =>
+  esc(`${e.occurred} · ${e.kind}${e.qualifier ? ` (${e.qualifier})` : ''}: ${e.title} — ${e.mode}, orientation ${e.orientation > 0 ? '+' : ''}${e.orientation} [${e.id}]`),
+);
 
 /** Indices of periods that open a year, thinned so at most ~12 are labelled. */
 function tickSlots(periods: readonly string[]): number[] {

@@ -1,3 +1,4 @@
+import { frozenMemo } from '../analysis/frozen-memo.js';
 import { LABEL_COLOURS } from './chart-style.js';
 import { renderChartSvg } from './chart-svg.js';
 import { escapeXml as esc } from './escape.js';
@@ -22,19 +23,12 @@ const code = (s: string): string => `<code>${esc(s)}</code>`;
 
 // A row depends on its event alone; report events are frozen when they come from frozen
 // timeline documents (see report-model.ts), and the next report reuses their rows.
-const ROWS = new WeakMap<ReportEvent, string>();
-
-function timelineRow(e: ReportEvent): string {
-  let row = ROWS.get(e);
-  if (row === undefined) {
-    row =
-      `<tr><td>${esc(e.occurred)}</td><td>${esc(e.kind)}</td><td>${esc(e.title)}${e.claimsResponsiveness ? ' <em>(claims responsiveness)</em>' : ''}` +
-      `</td><td>${esc(e.mode)}</td><td>${e.orientation > 0 ? `+${e.orientation}` : String(e.orientation)}</td><td>${esc(e.qualifier ?? '')}` +
-      `</td><td>${esc(e.confidence)}</td><td>${code(e.id)}</td></tr>`;
-    if (Object.isFrozen(e)) ROWS.set(e, row);
-  }
-  return row;
-}
+const timelineRow = frozenMemo(
+  (e: ReportEvent): string =>
+    `<tr><td>${esc(e.occurred)}</td><td>${esc(e.kind)}</td><td>${esc(e.title)}${e.claimsResponsiveness ? ' <em>(claims responsiveness)</em>' : ''}` +
+    `</td><td>${esc(e.mode)}</td><td>${e.orientation > 0 ? `+${e.orientation}` : String(e.orientation)}</td><td>${esc(e.qualifier ?? '')}` +
+    `</td><td>${esc(e.confidence)}</td><td>${code(e.id)}</td></tr>`,
+);
 
 // The page must open from a disk, an archive or an e-mail attachment years from now: no
 // scripts, fonts, images or styles from anywhere else, which the CSP also enforces.

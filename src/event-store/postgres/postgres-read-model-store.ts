@@ -64,11 +64,7 @@ function reader(db: Queryable, parsed?: ParsedDocCache): ReadModelReader {
         const docs = parsed.parse(collection, partition, rows, (r) => r.key, (r) => r.doc);
         return rows.map((r, i) => ({ key: r.key, sortKey: r.sort_key, doc: docs[i] as T }));
       }
-      const { rows } = await db.query<{ key: string; sort_key: string; doc: T }>(
-        `SELECT key, sort_key, doc FROM read_models WHERE collection = $1 AND partition = $2
-          ORDER BY sort_key, key`,
-        [collection, partition],
-      );
+      const { rows } = await db.query<{ key: string; sort_key: string; doc: T }>(LIST_SQL, [collection, partition]);
       return rows.map((r) => ({ key: r.key, sortKey: r.sort_key, doc: r.doc }));
     },
     async partitions(collection: string): Promise<string[]> {
