@@ -1,4 +1,4 @@
-import { analyseFirm } from '../analysis/analyse-firm.js';
+import { analyseFirm, type FirmAnalysis } from '../analysis/analyse-firm.js';
 import type { DetectedPhase } from '../analysis/phases.js';
 import { isFieldEvent, type FieldEventData, type PhaseDeclaredData } from '../domain/events.js';
 import type { DeclaredPhase, TimelineEntry } from '../domain/timeline.js';
@@ -59,13 +59,16 @@ export const analysisProjection: Projection = {
 async function recompute(tx: ReadModelTransaction, firm: string): Promise<void> {
   const entries = (await tx.list<TimelineEntry>(COLLECTIONS.timeline, firm)).map((d) => d.doc);
   const declared = (await tx.list<DeclaredPhase>(COLLECTIONS.declaredPhases, firm)).map((d) => d.doc);
-  const analysis = analyseFirm(entries, declared);
-  const doc: StoredAnalysis = {
+  await tx.put(COLLECTIONS.analysis, ALL, firm, firm, storedAnalysisOf(firm, analyseFirm(entries, declared)));
+}
+
+/** What the read model keeps of a firm's analysis (also the shape of GetTracksQuery's answer). */
+export function storedAnalysisOf(firm: string, analysis: FirmAnalysis): StoredAnalysis {
+  return {
     firm,
     pattern: analysis.pattern,
     method: `${analysis.method.name} ${analysis.method.version}`,
-    tracks: analysis.tracks.map(({ period, declared: d, enacted, ambiguity, label }) => ({ period, declared: d, enacted, ambiguity, label })),
+    tracks: analysis.tracks.map(({ period, declared, enacted, ambiguity, label }) => ({ period, declared, enacted, ambiguity, label })),
     phases: analysis.phases,
   };
-  await tx.put(COLLECTIONS.analysis, ALL, firm, firm, doc);
 }

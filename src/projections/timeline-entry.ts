@@ -90,7 +90,7 @@ export function timelineSortKey(entry: Pick<TimelineEntry, 'occurred' | 'globalP
 }
 
 export function phaseSortKey(phase: Pick<DeclaredPhase, 'from' | 'globalPosition'>): string {
-  return `${occurredSortKey(occurred(phase.from))}#${positionKey(phase.globalPosition)}`;
+  return `${dated(phase.from).sortKey}#${positionKey(phase.globalPosition)}`;
 }
 
 export function toDeclaredPhase(event: StoredEvent): DeclaredPhase {

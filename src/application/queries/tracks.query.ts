@@ -3,7 +3,7 @@ import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs'
 import { analyseFirm } from '../../analysis/analyse-firm.js';
 import type { DetectedPhase } from '../../analysis/phases.js';
 import { NotFoundError } from '../../domain/errors.js';
-import type { StoredAnalysis, StoredTrackPoint } from '../../projections/analysis.projection.js';
+import { storedAnalysisOf, type StoredAnalysis, type StoredTrackPoint } from '../../projections/analysis.projection.js';
 import { ALL, COLLECTIONS } from '../../projections/collections.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
 import { READ_MODEL_STORE, type ReadModelStore } from '../../projections/read-model-store.port.js';
@@ -45,15 +45,15 @@ export class GetTracksHandler implements IQueryHandler<GetTracksQuery> {
   async execute(q: GetTracksQuery): Promise<FirmTracks> {
     if (q.asOf || q.knownAt) {
       const t = await this.queries.execute(new GetTimelineQuery(q.firm, q.asOf, q.knownAt));
-      const a = analyseFirm(t.entries, t.declaredPhases);
+      const { pattern, method, tracks, phases } = storedAnalysisOf(q.firm, analyseFirm(t.entries, t.declaredPhases));
       return {
         firm: q.firm,
         ...(t.asOf ? { asOf: t.asOf } : {}),
         ...(t.knownAt ? { knownAt: t.knownAt } : {}),
-        pattern: a.pattern,
-        method: `${a.method.name} ${a.method.version}`,
-        tracks: a.tracks.map(({ period, declared, enacted, ambiguity, label }) => ({ period, declared, enacted, ambiguity, label })),
-        phases: a.phases,
+        pattern,
+        method,
+        tracks,
+        phases,
       };
     }
     if (!(await this.readModels.get(COLLECTIONS.firms, ALL, q.firm))) throw new NotFoundError('firm', q.firm, 'firm');
