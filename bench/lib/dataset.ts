@@ -3,6 +3,10 @@ import { SCHEMA_VERSION, firmStream, studyStream } from '../../src/domain/events
 import { decideFirm, evolveFirm, initialFirmState, type FirmState } from '../../src/domain/firm-decider.js';
 import { decideStudy, initialStudyState } from '../../src/domain/study-decider.js';
 import type { AppendRequest, NewEvent } from '../../src/event-store/event-store.port.js';
+import { mulberry32 } from '../../test/analysis/synthetic-firms.js';
+
+// The known-answer test's seeded generator: the bench's data is as reproducible as the test's.
+export { mulberry32 };
 
 /**
  * Deterministic field events shaped like a real study (FORMAT.md lines): a firm moves through
@@ -11,16 +15,6 @@ import type { AppendRequest, NewEvent } from '../../src/event-store/event-store.
  * year precision, one or two sources and tags. About 600 bytes of JSON per event, so the bench
  * moves realistic payloads rather than `{"n":1}`.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
