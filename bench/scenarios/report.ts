@@ -52,7 +52,7 @@ export async function reportScenario(kind: StoreKind, p: ReportParams, results: 
             settle();
             let bytes = 0;
             const ms = await timeMs(async () => {
-              bytes = (await app.queries.execute(new GetReportQuery('big-firm', format))).body.length;
+              bytes = (await app.queries.execute(new GetReportQuery('big-firm', format))).bytes.length;
             });
             if (bytes < 1000) throw new Error(`report ${format} is only ${bytes} bytes`);
             if (r > 0) times[`${format} ${mode}`].push(ms);

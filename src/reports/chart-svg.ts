@@ -3,6 +3,7 @@ import { EVENT_KINDS, MODES, PHASE_LABELS } from '../domain/vocabulary.js';
 import type { Mode } from '../domain/vocabulary.js';
 import { AMBIGUITY_FILL, DECLARED_STROKE, ENACTED_STROKE, KIND_COLOURS, LABEL_COLOURS } from './chart-style.js';
 import { escapeXml as esc } from './escape.js';
+import { lineWriter, NEWLINE, pageBytes, utf8, type Piece } from './page-bytes.js';
 import type { ReportEvent, ReportModel } from './report-model.js';
 
 export interface ChartOptions {
@@ -30,9 +31,11 @@ function glyph(mode: Mode, x: number, y: number, fill: string, hollow: boolean):
 
 // A marker's tooltip depends on its event alone: kept with frozen report events (see
 // report-model.ts), so the next chart of the same firm reuses it.
-const tooltip = frozenMemo((e: ReportEvent): string =>
-  esc(`${e.occurred} · ${e.kind}${e.qualifier ? ` (${e.qualifier})` : ''}: ${e.title} — ${e.mode}, orientation ${e.orientation > 0 ? '+' : ''}${e.orientation} [${e.id}]`),
+// Kept as UTF-8 bytes: the page is assembled from bytes (see page-bytes.ts).
+const tooltip = frozenMemo((e: ReportEvent): Uint8Array =>
+  utf8(esc(`${e.occurred} · ${e.kind}${e.qualifier ? ` (${e.qualifier})` : ''}: ${e.title} — ${e.mode}, orientation ${e.orientation > 0 ? '+' : ''}${e.orientation} [${e.id}]`)),
 );
+const MARKER_OPEN = utf8('<g><title>');
 
 /** Indices of periods that open a year, thinned so at most ~12 are labelled. */
 function tickSlots(periods: readonly string[]): number[] {
@@ -52,6 +55,14 @@ function tickSlots(periods: readonly string[]): number[] {
  * No script and no external resource: it renders the same inline, as a file, or printed.
  */
 export function renderChartSvg(model: ReportModel, options: ChartOptions): string {
+  return pageBytes(chartSvgPieces(model, options)).toString('utf8');
+}
+
+/**
+ * The chart as pieces of a page, lines separated by newlines: the HTML report copies them into
+ * its own bytes (a 10,000-event chart is ~1.5 MB) instead of joining them first.
+ */
+export function chartSvgPieces(model: ReportModel, options: ChartOptions): Piece[] {
   const W = options.width ?? 960;
   const left = 64;
   const right = 20;
@@ -78,7 +89,8 @@ export function renderChartSvg(model: ReportModel, options: ChartOptions): strin
   const yO = (v: number): number => top + ((1 - v) / 2) * orientH;
   const yA = (v: number): number => ambTop + (1 - v) * ambH;
 
-  const out: string[] = [];
+  const pieces: Piece[] = [];
+  const out = lineWriter(pieces);
   const ns = options.standalone ? ' xmlns="http://www.w3.org/2000/svg"' : '';
   out.push(
     `<svg${ns} viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
@@ -89,7 +101,7 @@ export function renderChartSvg(model: ReportModel, options: ChartOptions): strin
 
   if (n === 0) {
     out.push(`<text x="${left}" y="${top + 40}">No events: nothing to chart.</text></svg>`);
-    return out.join('\n');
+    return pieces;
   }
 
   // Phase bands behind both panels.
@@ -158,19 +170,20 @@ export function renderChartSvg(model: ReportModel, options: ChartOptions): strin
   });
   // Events of one period, kind and mode share the same glyph: build each once (a 10,000-event
   // firm has a few hundred periods, so this saves most of the number formatting).
-  const glyphs = new Map<number, string>();
+  // Each marker is `<g><title>tooltip</title>glyph</g>`; the end from `</title>` on is the glyph's.
+  const glyphs = new Map<number, Uint8Array>();
   for (const e of model.events) {
     const i = slot.get(e.period);
     if (i === undefined) continue;
     const k = EVENT_KINDS.indexOf(e.kind);
     const hollow = e.kind === 'planning-routine-change' && e.qualifier?.startsWith('resisted') === true;
     const glyphKey = ((i * 9 + k + 1) * 4 + MODES.indexOf(e.mode) + 1) * 2 + (hollow ? 1 : 0);
-    let g = glyphs.get(glyphKey);
-    if (g === undefined) {
-      g = glyph(e.mode, x(i + 0.5), laneTop + k * laneRow + laneRow / 2, KIND_COLOURS[e.kind], hollow);
-      glyphs.set(glyphKey, g);
+    let end = glyphs.get(glyphKey);
+    if (end === undefined) {
+      end = utf8(`</title>${glyph(e.mode, x(i + 0.5), laneTop + k * laneRow + laneRow / 2, KIND_COLOURS[e.kind], hollow)}</g>`);
+      glyphs.set(glyphKey, end);
     }
-    out.push(`<g><title>${tooltip(e)}</title>${g}</g>`);
+    pieces.push(NEWLINE, MARKER_OPEN, tooltip(e), end);
   }
   out.push('</g>');
 
@@ -191,5 +204,5 @@ export function renderChartSvg(model: ReportModel, options: ChartOptions): strin
   });
   out.push('</g>');
   out.push('</svg>');
-  return out.join('\n');
+  return pieces;
 }

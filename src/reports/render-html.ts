@@ -1,13 +1,16 @@
 import { frozenMemo } from '../analysis/frozen-memo.js';
 import { LABEL_COLOURS } from './chart-style.js';
-import { renderChartSvg } from './chart-svg.js';
+import { chartSvgPieces } from './chart-svg.js';
 import { escapeXml as esc } from './escape.js';
 import { duration, fixed2, kappaText, PARAMETER_NOTES, parameterRows, percent, provenance, signed, sourceText } from './format.js';
+import { lineWriter, NEWLINE, pageBytes, utf8, type Piece } from './page-bytes.js';
 import type { ReportEvent, ReportModel } from './report-model.js';
 
-/** A table around rows already rendered as `<tr>…</tr>`. */
-const tableOf = (head: readonly string[], body: string, cls = ''): string =>
-  `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
+/** A table up to its first row; rows as `<tr>…</tr>` and TABLE_CLOSE follow. */
+const tableOpen = (head: readonly string[], cls = ''): string =>
+  `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>`;
+const TABLE_CLOSE = '</tbody></table>';
+const tableOf = (head: readonly string[], body: string, cls = ''): string => `${tableOpen(head, cls)}${body}${TABLE_CLOSE}`;
 
 const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>, cls = ''): string => {
   let body = '';
@@ -24,10 +27,10 @@ const code = (s: string): string => `<code>${esc(s)}</code>`;
 // A row depends on its event alone; report events are frozen when they come from frozen
 // timeline documents (see report-model.ts), and the next report reuses their rows.
 const timelineRow = frozenMemo(
-  (e: ReportEvent): string =>
-    `<tr><td>${esc(e.occurred)}</td><td>${esc(e.kind)}</td><td>${esc(e.title)}${e.claimsResponsiveness ? ' <em>(claims responsiveness)</em>' : ''}` +
+  (e: ReportEvent): Uint8Array =>
+    utf8(`<tr><td>${esc(e.occurred)}</td><td>${esc(e.kind)}</td><td>${esc(e.title)}${e.claimsResponsiveness ? ' <em>(claims responsiveness)</em>' : ''}` +
     `</td><td>${esc(e.mode)}</td><td>${e.orientation > 0 ? `+${e.orientation}` : String(e.orientation)}</td><td>${esc(e.qualifier ?? '')}` +
-    `</td><td>${esc(e.confidence)}</td><td>${code(e.id)}</td></tr>`,
+    `</td><td>${esc(e.confidence)}</td><td>${code(e.id)}</td></tr>`),
 );
 
 // The page must open from a disk, an archive or an e-mail attachment years from now: no
@@ -45,8 +48,14 @@ figure{margin:1rem 0}svg{max-width:100%;height:auto}
 
 /** One self-contained HTML page: chart, pattern, phases, checks, researcher phases, timeline, method. */
 export function renderReportHtml(model: ReportModel): string {
+  return renderReportHtmlBytes(model).toString('utf8');
+}
+
+/** renderReportHtml as the UTF-8 bytes that are sent or written (see page-bytes.ts). */
+export function renderReportHtmlBytes(model: ReportModel): Buffer {
   const { firm } = model;
-  const parts: string[] = [];
+  const out: Piece[] = [];
+  const parts = lineWriter(out);
   parts.push(
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -57,7 +66,11 @@ export function renderReportHtml(model: ReportModel): string {
     `<h1>${esc(firm.name)} <small>(${esc(firm.id)})</small></h1>`,
     `<p class="meta">Study ${esc(firm.study)} · ${provenance(model).map(esc).join(' · ')} · method ${esc(model.method.name)} ${esc(model.method.version)}</p>`,
     `<p class="pattern">${model.pattern === '' ? 'No events: no pattern.' : esc(model.pattern)}</p>`,
-    `<figure>${renderChartSvg(model, { standalone: false })}<figcaption class="meta">Solid: declared orientation (interactive events). Dashed: enacted orientation (procedural events). Shaded area: goal ambiguity, dashed line its threshold. Bands: detected phases. Hover a marker for the event; hollow squares are resisted routine changes.</figcaption></figure>`,
+  );
+  out.push(NEWLINE, '<figure>');
+  for (const piece of chartSvgPieces(model, { standalone: false })) out.push(piece); // no spread: 40,000+ pieces
+  out.push(
+    '<figcaption class="meta">Solid: declared orientation (interactive events). Dashed: enacted orientation (procedural events). Shaded area: goal ambiguity, dashed line its threshold. Bands: detected phases. Hover a marker for the event; hollow squares are resisted routine changes.</figcaption></figure>',
   );
 
   parts.push('<h2>Phases</h2>');
@@ -108,15 +121,13 @@ export function renderReportHtml(model: ReportModel): string {
   );
 
   parts.push('<h2>Timeline</h2>');
-  parts.push(
-    model.events.length === 0
-      ? '<p>No events.</p>'
-      : tableOf(
-          ['Occurred', 'Kind', 'Title', 'Mode', 'Orientation', 'Detail', 'Confidence', 'Id'],
-          // One row per event (10,000 and more): written straight into one string, no arrays.
-          model.events.map(timelineRow).join(''),
-        ),
-  );
+  if (model.events.length === 0) parts.push('<p>No events.</p>');
+  else {
+    // One row per event (10,000 and more), each straight into the page.
+    parts.push(tableOpen(['Occurred', 'Kind', 'Title', 'Mode', 'Orientation', 'Detail', 'Confidence', 'Id']));
+    for (const e of model.events) out.push(timelineRow(e));
+    out.push(TABLE_CLOSE);
+  }
 
   parts.push('<h2>Evidence behind the phase boundaries</h2>');
   parts.push(
@@ -137,5 +148,5 @@ export function renderReportHtml(model: ReportModel): string {
     ),
     '</body></html>',
   );
-  return parts.join('\n');
+  return pageBytes(out);
 }

@@ -7,7 +7,8 @@ import { COMPARE_FORMATS, renderCompare } from '../../reports/compare-report.js'
 import { renderSts } from '../../reports/sts.js';
 import { eventLine, phaseLine, toEventCsv, toJsonLines } from '../interchange/event-export.js';
 import { ListFirmsQuery } from './catalog.queries.js';
-import { CONTENT_TYPES, type RenderedReport } from './report.query.js';
+import { RenderedReport } from './rendered-report.js';
+import { CONTENT_TYPES } from './report.query.js';
 import { GetTimelineQuery, type FirmTimeline } from './timeline.query.js';
 
 async function timelines(queries: QueryBus, firm?: string, study?: string, knownAt?: string): Promise<FirmTimeline[]> {
@@ -83,6 +84,6 @@ export class CompareHandler implements IQueryHandler<CompareQuery> {
     const latest = all.map((t) => t.basisRecordedAt).reduce((a, b) => (a > b ? a : b), '');
     const format = q.format as (typeof COMPARE_FORMATS)[number];
     const body = renderCompare({ study: q.study ?? null, generatedAt: latest, comparison: compareFirms(sequences), sequences }, format);
-    return { format, contentType: CONTENT_TYPES[format], body };
+    return new RenderedReport(format, CONTENT_TYPES[format], body);
   }
 }

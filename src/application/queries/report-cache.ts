@@ -11,9 +11,9 @@ import type { Checkpoint } from '../../projections/read-model-store.port.js';
  * serve a report the current read models would not produce. The checkpoints are read *before*
  * the report's data, so a write landing in between only makes the entry stale early.
  *
- * Bounded by entries and by characters: a 10,000-event HTML report is ~5.5 million characters.
+ * Bounded by entries and by size (characters or bytes): a 10,000-event HTML report is ~5.4 MB.
  */
-export class ReportCache<V extends { readonly body: string }> {
+export class ReportCache<V extends { readonly size: number }> {
   private readonly entries = new Map<string, { readonly basis: string; readonly value: V }>();
   private chars = 0;
 
@@ -42,9 +42,9 @@ export class ReportCache<V extends { readonly body: string }> {
 
   set(key: string, basis: string, value: V): void {
     this.remove(key);
-    if (value.body.length > this.maxChars) return;
+    if (value.size > this.maxChars) return;
     this.entries.set(key, { basis, value });
-    this.chars += value.body.length;
+    this.chars += value.size;
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
       this.remove(oldest);
@@ -55,6 +55,6 @@ export class ReportCache<V extends { readonly body: string }> {
     const hit = this.entries.get(key);
     if (hit === undefined) return;
     this.entries.delete(key);
-    this.chars -= hit.value.body.length;
+    this.chars -= hit.value.size;
   }
 }

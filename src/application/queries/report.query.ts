@@ -6,7 +6,9 @@ import type { AnalysisParameters } from '../../analysis/parameters.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { READ_MODEL_STORE, type ReadModelStore } from '../../projections/read-model-store.port.js';
 import { buildReportModel } from '../../reports/report-model.js';
+import { renderReportHtmlBytes } from '../../reports/render-html.js';
 import { renderFigureSvg, renderReport } from '../../reports/render.js';
+import { RenderedReport } from './rendered-report.js';
 import { ReportCache } from './report-cache.js';
 import { GetCodebookQuery } from './research.queries.js';
 import { GetTimelineQuery } from './timeline.query.js';
@@ -21,11 +23,7 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
   svg: 'image/svg+xml',
 };
 
-export interface RenderedReport {
-  readonly format: ReportFormat;
-  readonly contentType: string;
-  readonly body: string;
-}
+export { RenderedReport };
 
 /** The phase-pattern report of one firm; `svg` is the standalone figure for a paper. */
 export class GetReportQuery extends Query<RenderedReport> {
@@ -60,10 +58,10 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery> {
     const key = JSON.stringify([q.firm, format, q.asOf ?? null, q.parameters]);
     const basis = ReportCache.basisOf(await this.readModels.checkpoints());
     const hit = this.cache.get(key, basis);
-    if (hit) return { ...hit };
+    if (hit) return hit;
     const report = await this.compute(q, format);
     this.cache.set(key, basis, report);
-    return { ...report };
+    return report;
   }
 
   private async compute(q: GetReportQuery, format: ReportFormat): Promise<RenderedReport> {
@@ -84,7 +82,7 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery> {
       ...(timeline.knownAt ? { knownAt: timeline.knownAt } : {}),
       codebook: { study: codebook.study, version: codebook.version, publishedAt: codebook.publishedAt },
     });
-    const body = format === 'svg' ? renderFigureSvg(model) : renderReport(model, format);
-    return { format, contentType: CONTENT_TYPES[format], body };
+    const content = format === 'svg' ? renderFigureSvg(model) : format === 'html' ? renderReportHtmlBytes(model) : renderReport(model, format);
+    return new RenderedReport(format, CONTENT_TYPES[format], content);
   }
 }

@@ -22,11 +22,11 @@ export function registerReportCommand(program: Command, io: Io): void {
           figure: opts.figure ? await queries.execute(new GetReportQuery(firm, 'svg', opts.asOf, params, opts.knownAt)) : undefined,
         }));
         if (opts.out) {
-          await writeFile(opts.out, report.body);
+          await writeFile(opts.out, report.bytes);
           io.err(`wrote ${opts.format} report for ${firm} to ${opts.out}`);
         } else io.out(report.body);
         if (opts.figure && figure) {
-          await writeFile(opts.figure, figure.body);
+          await writeFile(opts.figure, figure.bytes);
           io.err(`wrote figure to ${opts.figure}`);
         }
       }),
