@@ -137,6 +137,26 @@ export class StrataCommandSubject implements Subject {
     return { ms, count };
   }
 
+  /**
+   * `count` LogEventCommands with `inFlight` of them outstanding at any time, each awaited on
+   * its own (an HTTP server under load, a script not awaiting one before sending the next).
+   * Each of the `inFlight` senders logs into its own firm, one command after the other, so the
+   * commands in flight never compete for one stream's expected version.
+   */
+  async appendConcurrent(prefix: string, inFlight: number, count: number): Promise<Measured> {
+    const firms = Array.from({ length: inFlight }, (_, i) => `${prefix}-${i}`);
+    await this.registerFirms(firms);
+    const perFirm = firms.map((f, i) => firmRecords(f, Math.floor(count / inFlight) + (i < count % inFlight ? 1 : 0)));
+    const ms = await timeMs(() =>
+      Promise.all(
+        perFirm.map(async (inputs) => {
+          for (const input of inputs) await this.app.commands.execute(new LogEventCommand(input));
+        }),
+      ),
+    );
+    return { ms, count };
+  }
+
   async appendBatch(prefix: string, batches: number, size: number): Promise<Measured> {
     const files = Array.from({ length: batches }, (_, b) =>
       firmRecords(`${prefix}-${b}`, size).map((record, i) => ({ line: i + 1, record })),

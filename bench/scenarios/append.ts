@@ -27,6 +27,10 @@ export interface AppendParams {
   readonly batchSize: number;
 }
 
+/** Single commands issued concurrently: this many outstanding at any time, each awaited on its own. */
+export const IN_FLIGHT = 32;
+export const CONCURRENT = `append 1/command, ${IN_FLIGHT} in flight`;
+
 /** The import row with the time the command spends in its inline projection catch-up subtracted. */
 export const NO_CATCH_UP = 'strata command, excl. projection catch-up';
 
@@ -73,6 +77,7 @@ export async function appendScenario(kind: StoreKind, p: AppendParams, results: 
     if (!missing) await open('emmett', (t) => EmmettSubject.open(t, sample));
 
     const single = new Map<string, number[]>();
+    const concurrent = new Map<string, number[]>();
     const batch = new Map<string, number[]>();
     const batchNoCatchUp: number[] = [];
     const deferredMs: number[] = [];
@@ -91,16 +96,25 @@ export async function appendScenario(kind: StoreKind, p: AppendParams, results: 
         settle();
         const a = await s.appendSingle(`r${r}-single`, p.streams, p.singles);
         await settleDeferred(s);
+        let c: Measured | undefined;
+        if (s === command) {
+          // The same number of single commands, IN_FLIGHT outstanding at a time (own firms, no conflicts).
+          settle();
+          c = await command.appendConcurrent(`r${r}-concurrent`, IN_FLIGHT, p.singles);
+          await settleDeferred(s);
+        }
         settle();
         inCatchUp = 0;
         const b = await s.appendBatch(`r${r}-batch`, p.batches, p.batchSize);
         const caughtUpMs = inCatchUp;
         const deferred = await settleDeferred(s);
         const excluded = s === command ? `, ${Math.round(rate({ count: b.count, ms: b.ms - caughtUpMs }))} ev/s without the catch-up (${Math.round(caughtUpMs)} of ${Math.round(b.ms)} ms; deferred settle ${Math.round(deferred)} ms after)` : '';
-        log(`  ${kind} round ${r + 1}/${p.warmupRounds + p.rounds}${measured ? '' : ' (warm-up)'} ${s.name}: ${Math.round(rate(a))} ev/s single, ${Math.round(rate(b))} ev/s batched${excluded}`);
+        const inFlight = c ? `, ${Math.round(rate(c))} ev/s single with ${IN_FLIGHT} in flight` : '';
+        log(`  ${kind} round ${r + 1}/${p.warmupRounds + p.rounds}${measured ? '' : ' (warm-up)'} ${s.name}: ${Math.round(rate(a))} ev/s single${inFlight}, ${Math.round(rate(b))} ev/s batched${excluded}`);
         if (measured) {
           push(single, s.name, rate(a));
           push(batch, s.name, rate(b));
+          if (c) push(concurrent, s.name, rate(c));
           if (s === command) {
             batchNoCatchUp.push(rate({ count: b.count, ms: b.ms - caughtUpMs }));
             deferredMs.push(deferred);
@@ -137,6 +151,7 @@ export async function appendScenario(kind: StoreKind, p: AppendParams, results: 
     };
     const streamsNote = { streams: p.streams, eventsPerStreamPerRound: Math.round(p.singles / p.streams) };
     for (const name of ['strata command', 'strata store', 'raw driver', 'emmett']) add('append 1/tx', single, name, streamsNote);
+    add(CONCURRENT, concurrent, 'strata command', { inFlight: IN_FLIGHT, streams: IN_FLIGHT });
     for (const name of ['strata command', 'strata store', 'raw driver', 'emmett']) add('append 1000/tx', batch, name);
     // The same imports, with the time spent in the inline projection catch-up taken out.
     batch.set(NO_CATCH_UP, batchNoCatchUp);
@@ -155,6 +170,8 @@ export async function appendScenario(kind: StoreKind, p: AppendParams, results: 
     for (const sc of ['append 1/tx', 'append 1000/tx', 'read all (global order)', 'read stream (1,000 events)']) {
       results.compare(id(sc, 'strata store'), id(sc, 'emmett'), 'emmett');
     }
+    // Concurrent single commands against the same commands one after the other.
+    results.compare(id(CONCURRENT, 'strata command'), id('append 1/tx', 'strata command'), 'sequential');
   } finally {
     for (const s of subjects.reverse()) await s.close().catch((e) => log(`  close failed: ${e}`));
     for (const t of targets) await t.drop().catch((e) => log(`  drop failed: ${e}`));
