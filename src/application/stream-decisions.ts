@@ -138,10 +138,8 @@ export class StreamDecisions {
       await runner.catchUp(options);
       return [];
     }
-    const results = await runner.appendAndCatchUp(
-      (tx) => (tx ? this.store.appendManyWithin!(tx, requests) : this.store.appendMany(requests)),
-      options,
-    );
+    // Concurrent commands share one commit (the runner's group commit); each gets its own results.
+    const results = await runner.appendRequestsAndCatchUp(requests, options);
     this.rememberAppended(batches, results);
     return results;
   }
