@@ -44,6 +44,8 @@ const CACHE_LIMIT = 2_000;
 @Injectable()
 export class StreamDecisions {
   private readonly cache = new Map<string, Cached>();
+  /** Per stream, the end of the queue of retries waiting for their turn (see retryTurn). */
+  private readonly retries = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -81,7 +83,9 @@ export class StreamDecisions {
   /**
    * With `project`, the projections are caught up with the append before this returns, in the
    * same transaction as the append where the store allows (ProjectionRunner.appendAndCatchUp),
-   * with the deferred settle of COMMAND_CATCH_UP.
+   * with the deferred settle of COMMAND_CATCH_UP. Commands handled concurrently share that
+   * transaction (group commit); one refused for its expected version is decided again on the
+   * fresh state, up to three tries in all.
    */
   async handle<C, S, E, Ctx>(
     streamId: string,
@@ -91,27 +95,54 @@ export class StreamDecisions {
     project?: ProjectionRunner,
   ): Promise<{ events: ReadonlyArray<E & { id: string }>; result: AppendResult }> {
     for (let attempt = 0; ; attempt++) {
-      const { state, revision } = await this.state(streamId, decider);
-      const decided = this.decideOn(streamId, decider, state, revision, command, ctx);
-      if (decided.events.length === 0) {
-        // A retry of a command whose id is already in the stream: answer it, append nothing.
-        let position = 0;
-        for await (const e of this.store.readStream(streamId)) if (e.id === command.id) position = e.globalPosition;
-        if (project) await project.catchUp(COMMAND_CATCH_UP);
-        return { events: [], result: { streamId, nextExpectedVersion: revision, lastGlobalPosition: position, appended: 0 } };
-      }
+      // A retry takes its turn after the other retries on this stream (see retryTurn).
+      const done = attempt > 0 ? await this.retryTurn(streamId) : undefined;
       try {
-        const [result] = project ? await this.appendAndProject([decided], project) : await this.append([decided]);
-        return { events: decided.events, result: result! };
-      } catch (err) {
-        this.cache.delete(streamId);
-        if (err instanceof WrongExpectedVersionError && attempt < 2) continue;
-        if (err instanceof WrongExpectedVersionError) {
-          throw new ConflictError(`${streamId} kept changing while this command was decided; try again`);
+        const { state, revision } = await this.state(streamId, decider);
+        const decided = this.decideOn(streamId, decider, state, revision, command, ctx);
+        if (decided.events.length === 0) {
+          // A retry of a command whose id is already in the stream: answer it, append nothing.
+          let position = 0;
+          for await (const e of this.store.readStream(streamId)) if (e.id === command.id) position = e.globalPosition;
+          if (project) await project.catchUp(COMMAND_CATCH_UP);
+          return { events: [], result: { streamId, nextExpectedVersion: revision, lastGlobalPosition: position, appended: 0 } };
         }
-        throw err;
+        try {
+          const [result] = project ? await this.appendAndProject([decided], project) : await this.append([decided]);
+          return { events: decided.events, result: result! };
+        } catch (err) {
+          this.cache.delete(streamId);
+          if (err instanceof WrongExpectedVersionError && attempt < 2) continue;
+          if (err instanceof WrongExpectedVersionError) {
+            throw new ConflictError(`${streamId} kept changing while this command was decided; try again`);
+          }
+          throw err;
+        }
+      } finally {
+        done?.();
       }
     }
+  }
+
+  /**
+   * Waits for the retries on `streamId` that came first, then holds the stream's turn until the
+   * returned function is called. Commands fired together on one stream were all decided on the
+   * same state, so one lands and the rest are refused; retried all at once again, only one of
+   * them would land each round and a burst of four or more would run out of tries. Taking turns,
+   * each retry decides on the state the one before it left. First tries never wait: commands on
+   * one stream sent one after the other, and commands on different streams, are unaffected.
+   */
+  private async retryTurn(streamId: string): Promise<() => void> {
+    const before = this.retries.get(streamId);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const turn = before ? before.then(() => mine) : mine;
+    this.retries.set(streamId, turn);
+    await before;
+    return () => {
+      release();
+      if (this.retries.get(streamId) === turn) this.retries.delete(streamId);
+    };
   }
 
   /** Appends decided batches atomically (one transaction where the store allows). */
@@ -125,8 +156,8 @@ export class StreamDecisions {
 
   /**
    * Appends decided batches and catches the projections up with them (see
-   * ProjectionRunner.appendAndCatchUp). States are cached only once the append has committed:
-   * a joined transaction can still roll back after the append itself succeeded.
+   * ProjectionRunner.appendRequestsAndCatchUp, with its group commit). States are cached only once
+   * the append has committed: a joined transaction can still roll back after the append itself succeeded.
    */
   async appendAndProject(
     batches: ReadonlyArray<Decided<unknown>>,

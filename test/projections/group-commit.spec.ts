@@ -264,7 +264,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('group commit on %s', (kind) => {
     expect((await readModels.checkpoint('recorder'))!.position).toBe(head);
   });
 
-  it('commands on one stream fired together all land, with consecutive revisions (the refused ones retried)', async () => {
+  it('commands on one stream fired together all land, with consecutive revisions (the refused ones retried in turn)', async () => {
     const t = await app(kind);
     await t.commands.execute(new RegisterFirmCommand('ravn', 'nordic'));
     const elsewhere = ['tern', 'kestrel', 'lark'];
@@ -284,15 +284,16 @@ describe.each<Kind>(['sqlite', 'postgres'])('group commit on %s', (kind) => {
     store.appendMany = count(store.appendMany.bind(store));
     if (store.appendManyWithin) store.appendManyWithin = count(store.appendManyWithin.bind(store));
 
-    // Three at once on one stream: each retry round lands one of them (StreamDecisions tries three times).
-    const same = [0, 1, 2].map((i) => fieldFor('ravn', i));
-    const others = elsewhere.map((firm, i) => fieldFor(firm, 3 + i));
+    // Eight at once on one stream: one lands, the rest are refused and retried, taking turns
+    // (StreamDecisions tries three times: retried all at once, only three would land).
+    const same = Array.from({ length: 8 }, (_, i) => fieldFor('ravn', i));
+    const others = elsewhere.map((firm, i) => fieldFor(firm, 8 + i));
     const logged = await Promise.all([...same, ...others].map((input) => t.commands.execute(new LogEventCommand(input))));
     expect(logged.every((l) => l.appended)).toBe(true);
     expect(refusals).toBeGreaterThan(0);
 
     const ravn = await collect(t.store.readStream(firmStream('ravn')));
-    expect(ravn.map((e) => e.revision)).toEqual([0, 1, 2, 3]); // registered, then the three
+    expect(ravn.map((e) => e.revision)).toEqual(Array.from({ length: 9 }, (_, i) => i)); // registered, then the eight
     expect(ravn.slice(1).map((e) => e.id).sort()).toEqual(same.map((i) => i.id).sort());
     expect((await timelineIds(t, 'ravn')).sort()).toEqual(same.map((i) => i.id).sort());
     for (const [i, firm] of elsewhere.entries()) expect(await timelineIds(t, firm)).toEqual([others[i]!.id]);
