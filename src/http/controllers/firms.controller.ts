@@ -131,6 +131,7 @@ export class FirmsController {
     }
     const params = period ? { granularity: period as 'month' | 'quarter' | 'year' } : {};
     const report = await this.queries.execute(new GetReportQuery(firm, format, asOf || undefined, params, knownAt || undefined));
-    res.status(200).type(report.contentType).send(report.body);
+    // bytes, not body: the HTML report is rendered to bytes, and a string would be encoded again.
+    res.status(200).type(report.contentType).send(report.bytes);
   }
 }
