@@ -1,16 +1,13 @@
-import {
-  DuplicateEventIdError,
-  WrongExpectedVersionError,
-  type AppendRequest,
-  type AppendResult,
-  type EventStore,
-  type StoredEvent,
-} from '../event-store/event-store.port.js';
+import type { AppendRequest, AppendResult, EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import { GroupCommit, type Append, type JoinedOutcome } from './group-commit.js';
 import type { Projection } from './projection.js';
 import { followLog, type Follower, type FollowOptions } from './log-follower.js';
 import type { Checkpoint, ReadModelStore, ReadModelTransaction } from './read-model-store.port.js';
 
-export type { Follower, FollowOptions };
+import type { RunnerOptions } from './runner-options.js';
+
+export type { Follower, FollowOptions, RunnerOptions };
+export { MAX_GROUP } from './group-commit.js';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -22,17 +19,6 @@ export interface ProjectionStatus {
   readonly lag: number;
 }
 
-export interface RunnerOptions {
-  readonly batchSize?: number;
-  /** Called after each committed batch: events applied so far and the head being caught up to. */
-  readonly onProgress?: (applied: number, head: number) => void;
-  /**
-   * Leave deferred work (Projection.settle) to a moment later instead of doing it before
-   * returning: a single logged event then costs its own rows, not a re-analysis of its firm.
-   * Readers of settled read models call `settleNow()` first.
-   */
-  readonly deferSettle?: boolean;
-}
 
 /**
  * Events per transaction when `rebuild()` replays the log (catch-up keeps `batchSize`, 500): a
@@ -43,41 +29,8 @@ export interface RunnerOptions {
  */
 export const REBUILD_BATCH_SIZE = 2_000;
 
-/**
- * Most callers of `appendAndCatchUp` one group commit takes (fewer when the runner's batch size
- * is smaller): the group's latency stays bounded, and a group of single-event commands stays
- * within one catch-up batch.
- */
-export const MAX_GROUP = 256;
-
 /** Thrown inside a batch's transaction when another process moved a checkpoint first: roll back, re-read, go again. */
 class CheckpointMoved extends Error {}
-
-/** Thrown inside a group's transaction when every caller's append was refused: roll back, nothing to commit. */
-class NothingAppended extends Error {}
-
-type Append = (within?: ReadModelTransaction) => Promise<AppendResult[]>;
-
-/** One caller of appendAndCatchUp, waiting in (or taking part in) a group commit. */
-interface Caller {
-  readonly append: Append;
-  /** What `append` appends, when known: lets a store that cannot join a transaction append a group in one appendMany. */
-  readonly requests: readonly AppendRequest[] | undefined;
-  readonly options: RunnerOptions;
-  readonly resolve: (results: AppendResult[]) => void;
-  readonly reject: (err: unknown) => void;
-  /** pending: not tried (or tried in a transaction that rolled back); appended: `results` are its; failed: `error` is its. */
-  state: 'pending' | 'appended' | 'failed';
-  results?: AppendResult[];
-  error?: unknown;
-}
-
-/** Refusals an append makes by the port's rules, leaving the transaction as it was (the others' appends stand). */
-const refused = (err: unknown) => err instanceof WrongExpectedVersionError || err instanceof DuplicateEventIdError;
-
-/** Whether two callers' options let them share one catch-up (progress reporters and batch sizes go alone). */
-const sameCatchUp = (a: RunnerOptions, b: RunnerOptions) =>
-  a === b || (a.deferSettle === b.deferSettle && a.batchSize === b.batchSize && !a.onProgress && !b.onProgress);
 
 /**
  * Runs every projection from its checkpoint to the head of the log. Each batch is applied to
@@ -105,11 +58,7 @@ export class ProjectionRunner {
    * and this is forgotten.
    */
   private known: Map<string, number> | undefined;
-  /** Callers of appendAndCatchUp waiting for the group commit in flight to finish. */
-  private readonly queue: Caller[] = [];
-  /** The group commits in flight, one group after the other, while callers keep arriving. */
-  private committing: Promise<void> | undefined;
-  private draining = false;
+  private readonly group: GroupCommit;
 
   constructor(
     private readonly store: EventStore,
@@ -118,6 +67,14 @@ export class ProjectionRunner {
     private readonly batchSize = 500,
   ) {
     this.projections = orderByDependencies(projections);
+    this.group = new GroupCommit({
+      store,
+      batchSize,
+      joinsTransactions: () => !!store.appendManyWithin && !!store.canAppendWithin?.(readModels),
+      appendWithin: (appendIn, options) => this.appendWithin(appendIn, options),
+      settleAfter: (options) => (options.deferSettle ? Promise.resolve(this.settleSoon()) : this.settleNow()),
+      catchUp: (options) => this.catchUp(options),
+    });
   }
 
   names(): string[] {
@@ -178,7 +135,7 @@ export class ProjectionRunner {
    * starts at once: nothing waits for company.
    */
   appendAndCatchUp(append: Append, options: RunnerOptions = {}): Promise<AppendResult[]> {
-    return this.enqueue(append, undefined, options);
+    return this.group.enqueue(append, undefined, options);
   }
 
   /**
@@ -190,195 +147,46 @@ export class ProjectionRunner {
    */
   appendRequestsAndCatchUp(requests: readonly AppendRequest[], options: RunnerOptions = {}): Promise<AppendResult[]> {
     const store = this.store;
-    return this.enqueue((tx) => (tx ? store.appendManyWithin!(tx, requests) : store.appendMany(requests)), requests, options);
-  }
-
-  private joinsTransactions(): boolean {
-    return !!this.store.appendManyWithin && !!this.store.canAppendWithin?.(this.readModels);
-  }
-
-  private enqueue(append: Append, requests: readonly AppendRequest[] | undefined, options: RunnerOptions): Promise<AppendResult[]> {
-    const groups = this.joinsTransactions() || (requests !== undefined && this.store.capabilities.atomicMultiStreamAppend);
-    if (!groups) return this.separately(append, options);
-    return new Promise<AppendResult[]>((resolve, reject) => {
-      this.queue.push({ append, requests, options, resolve, reject, state: 'pending' });
-      if (!this.draining) {
-        this.draining = true;
-        this.committing = this.drain();
-      }
-    });
-  }
-
-  /** The old way, and the fallback: append on its own, then a normal catch-up. */
-  private async separately(append: Append, options: RunnerOptions): Promise<AppendResult[]> {
-    const results = await append();
-    await this.catchUp(options);
-    return results;
-  }
-
-  /** Group commits, one after the other, until no caller waits. Never rejects: each caller is answered. */
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length) {
-        const group = this.nextGroup();
-        try {
-          if (this.joinsTransactions()) await this.commitJoined(group);
-          else await this.commitMerged(group);
-        } catch (err) {
-          // Not expected (the commits handle their own failures): nobody is left waiting.
-          for (const c of group) if (c.state !== 'failed') Object.assign(c, { state: 'failed', error: err });
-        }
-        for (const c of group) {
-          if (c.state === 'appended') c.resolve(c.results!);
-          else c.reject(c.state === 'failed' ? c.error : new Error('group commit: caller left unanswered'));
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  /** The callers waiting longest, up to MAX_GROUP (and the batch size), as long as they share a catch-up. */
-  private nextGroup(): Caller[] {
-    const limit = Math.max(1, Math.min(MAX_GROUP, this.batchSize));
-    const first = this.queue[0]!;
-    let n = 1;
-    while (n < limit && n < this.queue.length && sameCatchUp(first.options, this.queue[n]!.options)) n++;
-    return this.queue.splice(0, n);
+    return this.group.enqueue((tx) => (tx ? store.appendManyWithin!(tx, requests) : store.appendMany(requests)), requests, options);
   }
 
   /**
-   * One transaction: every caller's append, the projections caught up over all of them, one
-   * commit (see appendAndCatchUp). Leaves each caller appended (with its results) or failed
-   * (with its error).
+   * One read-model transaction: `appendIn(tx)`, then, unless the projections are more than a batch
+   * behind, every projection caught up over what was appended and over what others appended
+   * before it, one commit (see appendAndCatchUp for why this keeps every guarantee).
    */
-  private async commitJoined(group: Caller[]): Promise<void> {
-    const options = group[0]!.options;
-    let tried = false;
+  private async appendWithin(
+    appendIn: (tx: ReadModelTransaction) => Promise<AppendResult[]>,
+    options: RunnerOptions,
+  ): Promise<JoinedOutcome> {
     let projected: Map<string, number> | undefined;
     let applied = 0;
     this.known = undefined; // set again once this commits
-    try {
-      await this.readModels.transaction(async (tx) => {
-        tried = true;
-        for (const c of group) {
-          try {
-            c.results = await c.append(tx);
-            c.state = 'appended';
-          } catch (err) {
-            c.state = 'failed';
-            c.error = err;
-            // The store undid the refused append alone; anything else: the whole group rolls back.
-            if (!refused(err)) throw err;
-          }
+    await this.readModels.transaction(async (tx) => {
+      const results = await appendIn(tx);
+      await tx.lockRunners();
+      const positions = this.resumePositions(await tx.checkpoints());
+      const from = Math.min(...positions.values());
+      // What was just inserted under the write lock is the head; ask only when nothing was.
+      let head = 0;
+      for (const r of results) if (r.appended > 0) head = Math.max(head, r.lastGlobalPosition);
+      if (head === 0) head = await this.store.headPosition();
+      if (head - from > this.batchSize) return; // far behind: a normal catch-up, after the commit
+      const events: StoredEvent[] = [];
+      if (head > from) {
+        for await (const e of this.store.readAll({ after: from, batchSize: head - from })) {
+          if (e.globalPosition > head) break;
+          events.push(e);
+          if (e.globalPosition === head) break; // no need to ask for the (empty) next page
         }
-        const appended = group.filter((c) => c.state === 'appended');
-        if (!appended.length) throw new NothingAppended();
-        await tx.lockRunners();
-        const positions = this.resumePositions(await tx.checkpoints());
-        const from = Math.min(...positions.values());
-        // What was just inserted under the write lock is the head; ask only when nothing was.
-        let head = 0;
-        for (const c of appended) for (const r of c.results!) if (r.appended > 0) head = Math.max(head, r.lastGlobalPosition);
-        if (head === 0) head = await this.store.headPosition();
-        if (head - from > this.batchSize) return; // far behind: a normal catch-up, after the commit
-        const events: StoredEvent[] = [];
-        if (head > from) {
-          for await (const e of this.store.readAll({ after: from, batchSize: head - from })) {
-            if (e.globalPosition > head) break;
-            events.push(e);
-            if (e.globalPosition === head) break; // no need to ask for the (empty) next page
-          }
-        }
-        if (events.length) await this.applyBatch(tx, positions, events, true);
-        applied = events.length;
-        projected = positions;
-      });
-    } catch (err) {
-      if (!tried) {
-        // The transaction never started: every caller fails with it, as each alone would have.
-        for (const c of group) Object.assign(c, { state: 'failed', error: err });
-        return;
       }
-      // Rolled back. A caller whose own append failed keeps its error; the rest (appended but rolled
-      // back, or not reached) go separately: logged on their own, then caught up.
-      const again = group.filter((c) => c.state !== 'failed');
-      for (const c of again) {
-        c.state = 'pending';
-        c.results = undefined;
-      }
-      await this.appendEachThenCatchUp(again, options);
-      return;
-    }
-    const appended = group.filter((c) => c.state === 'appended');
-    if (!projected) {
-      await this.catchUpFor(appended, options);
-      return;
-    }
+      if (events.length) await this.applyBatch(tx, positions, events, true);
+      applied = events.length;
+      projected = positions;
+    });
+    if (!projected) return { projected: false, applied: 0 };
     this.known = projected;
-    if (applied === 0) return;
-    if (options.deferSettle) this.settleSoon();
-    else {
-      try {
-        await this.settleNow();
-      } catch (err) {
-        for (const c of appended) Object.assign(c, { state: 'failed', error: err });
-      }
-    }
-  }
-
-  /**
-   * A store that cannot join a read-model transaction: the group's requests as ONE appendMany
-   * (one commit), then one catch-up. When that appendMany is refused, each caller's append goes
-   * on its own, so only the refused one fails.
-   */
-  private async commitMerged(group: Caller[]): Promise<void> {
-    const options = group[0]!.options;
-    if (group.length > 1) {
-      const all = group.flatMap((c) => c.requests!);
-      let results: AppendResult[] | undefined;
-      try {
-        results = await this.store.appendMany(all);
-      } catch {
-        // One of them was refused (or the transaction failed): nothing was appended; each on its own.
-      }
-      if (results) {
-        let at = 0;
-        for (const c of group) {
-          c.results = results.slice(at, at + c.requests!.length);
-          c.state = 'appended';
-          at += c.requests!.length;
-        }
-        await this.catchUpFor(group, options);
-        return;
-      }
-    }
-    await this.appendEachThenCatchUp(group, options);
-  }
-
-  /** Each pending caller's append on its own (no transaction of ours), then one catch-up for those that appended. */
-  private async appendEachThenCatchUp(group: Caller[], options: RunnerOptions): Promise<void> {
-    for (const c of group) {
-      if (c.state !== 'pending') continue;
-      try {
-        c.results = await c.append();
-        c.state = 'appended';
-      } catch (err) {
-        c.state = 'failed';
-        c.error = err;
-      }
-    }
-    await this.catchUpFor(group.filter((c) => c.state === 'appended'), options);
-  }
-
-  /** A normal catch-up after these callers' appends committed; its failure is theirs (their events stay logged). */
-  private async catchUpFor(appended: Caller[], options: RunnerOptions): Promise<void> {
-    if (!appended.length) return;
-    try {
-      await this.catchUp(options);
-    } catch (err) {
-      for (const c of appended) Object.assign(c, { state: 'failed', error: err });
-    }
+    return { projected: true, applied };
   }
 
   /**
@@ -404,7 +212,7 @@ export class ProjectionRunner {
   /** Nest calls this on shutdown, before the storage closes: stop following, let a running pass finish. */
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.followers].map((f) => f.stop()));
-    await this.committing; // never rejects
+    await this.group.idle();
     await this.running?.catch(() => undefined);
     if (this.settleTimer) {
       // A CLI command exits right after its write: settle its deferred analysis now, so the
