@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as events from './20261123T1500-events.js';
 import * as readModels from './20261123T1501-read-models.js';
 import * as dropEventFirms from './20261123T1801-drop-event-firms.js';
+import * as appendFunction from './20261202T1300-append-function.js';
 
 /**
  * Imported statically, like migrations/sqlite/index.ts, so the same provider works from the
@@ -12,4 +13,5 @@ export const postgresMigrations: Record<string, Migration> = {
   '20261123T1500-events': events,
   '20261123T1501-read-models': readModels,
   '20261123T1801-drop-event-firms': dropEventFirms,
+  '20261202T1300-append-function': appendFunction,
 };

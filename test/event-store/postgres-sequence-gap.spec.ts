@@ -54,6 +54,7 @@ describe('postgres: a reader never skips an event committed late', () => {
     const headWhileOpen = await store.headPosition();
     expect(headWhileOpen).toBe(checkpoint);
 
+    const releasedAt = Date.now();
     await slow.query('COMMIT');
     slow.release();
     const fastResult = await fast;
@@ -63,6 +64,8 @@ describe('postgres: a reader never skips an event committed late', () => {
     expect(resumed.map((e) => e.id)).toEqual([slowEvent.id, fastEvent.id]);
     expect(slowResult!.lastGlobalPosition).toBeLessThan(fastResult.lastGlobalPosition);
     expect(await store.headPosition()).toBe(fastResult.lastGlobalPosition);
+    // B is stamped when it got the lock, not when it asked: commit times follow position order.
+    expect(Date.parse(resumed[1]!.recordedAt)).toBeGreaterThanOrEqual(releasedAt - 5);
   });
 
   it('control: a writer that bypasses the lock does open the gap the lock prevents', async () => {

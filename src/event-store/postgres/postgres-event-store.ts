@@ -27,43 +27,11 @@ interface EventRow {
 const DEFAULT_BATCH = 1000;
 
 /**
- * Checks and insert of one append request in one statement (see appendOne). Parameters: $1
- * stream, $2 expected kind ('any' | 'no-stream' | 'stream-exists' | 'exact'), $3 exact
- * revision, $4 whether to insert at all (false: empty, or an id repeated in the batch), $5..$9
- * the events' ids, types, data, metadata and copied commit times. WITH ORDINALITY + ORDER BY
- * makes identity values follow the batch order. The commit time is the statement's (one per
- * request, like sqlite), truncated to milliseconds so it round-trips exactly through a JS Date;
- * a copied event keeps its own.
+ * One append request's checks and insert, after the append lock, in one call: the function
+ * `strata_append` (migration 20261202T1300-append-function, which documents its parameters and
+ * result). In autocommit it is the whole append in one round trip.
  */
-const APPEND_SQL = `
-  WITH tail AS (
-    SELECT stream_revision, global_position FROM events WHERE stream_id = $1
-     ORDER BY stream_revision DESC LIMIT 1
-  ), found AS (
-    SELECT event_id, stream_id FROM events WHERE event_id = ANY($5::text[])
-  ), go AS (
-    SELECT $4::boolean
-       AND NOT EXISTS (SELECT 1 FROM found)
-       AND CASE $2::text
-             WHEN 'any' THEN true
-             WHEN 'no-stream' THEN NOT EXISTS (SELECT 1 FROM tail)
-             WHEN 'stream-exists' THEN EXISTS (SELECT 1 FROM tail)
-             ELSE coalesce((SELECT stream_revision FROM tail), -1) = $3::bigint
-           END AS ok
-  ), inserted AS (
-    INSERT INTO events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at)
-    SELECT u.id, $1, coalesce((SELECT stream_revision FROM tail), -1) + u.ord, u.type, u.data, u.metadata,
-           COALESCE(u.recorded_at, date_trunc('milliseconds', statement_timestamp()))
-      FROM unnest($5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])
-           WITH ORDINALITY AS u(id, type, data, metadata, recorded_at, ord), go
-     WHERE go.ok
-     ORDER BY u.ord
-    RETURNING global_position
-  )
-  SELECT (SELECT stream_revision FROM tail) AS revision,
-         (SELECT global_position FROM tail) AS position,
-         (SELECT coalesce(json_agg(json_build_array(event_id, stream_id)), '[]'::json) FROM found) AS found,
-         (SELECT max(global_position) FROM inserted) AS last_position`;
+const APPEND_SQL = 'SELECT * FROM strata_append($1, $2, $3, $4, $5, $6, $7, $8, $9)';
 
 const COLUMNS = 'global_position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at';
 
@@ -124,6 +92,8 @@ export class PostgresEventStore implements EventStore {
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     const copied = requests.map((r) => ({ ...r, events: [...r.events] }));
     try {
+      // One request: the function takes the lock, checks and inserts as one autocommit statement.
+      if (copied.length === 1) return [await this.appendOne(this.database.pool, copied[0]!)];
       // BEGIN and the append lock in one round trip (the key is a constant, not user input).
       return await this.database.transaction(
         (client) => this.appendLocked(client, copied),
@@ -154,12 +124,13 @@ export class PostgresEventStore implements EventStore {
   /**
    * Same rules, in the same order, as the sqlite adapter (the contract suite holds both to them).
    *
-   * One statement does the checks and the insert: it reads the stream's tail and which of the
-   * ids are already in the log, and inserts only when none is and the expected version matches.
-   * It runs after the lock statement, so its snapshot sees every earlier append. When it
-   * inserted nothing, the same tail and ids decide which answer or error the caller gets.
+   * One call does the checks and the insert (APPEND_SQL): it takes the append lock, reads the
+   * stream's tail and which of the ids are already in the log, and inserts only when none is
+   * and the expected version matches. When it inserted nothing, the same tail and ids decide
+   * which answer or error the caller gets. `on` is a client inside a transaction, or the pool
+   * (autocommit: the call is the whole append).
    */
-  private async appendOne(client: pg.PoolClient, request: AppendRequest): Promise<AppendResult> {
+  private async appendOne(on: pg.PoolClient | pg.Pool, request: AppendRequest): Promise<AppendResult> {
     const { streamId, events, expectedVersion } = request;
     const ids = new Set<string>();
     let repeatsAnId = false;
@@ -167,7 +138,7 @@ export class PostgresEventStore implements EventStore {
       if (ids.has(e.id)) repeatsAnId = true;
       ids.add(e.id);
     }
-    const { rows } = await client.query<{
+    const { rows } = await on.query<{
       revision: string | null;
       position: string | null;
       found: Array<[string, string]>;
