@@ -12,7 +12,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeclarePhaseCommand, LogEventCommand } from '../../src/application/commands/log-event.commands.js';
-import { RebuildProjectionsCommand } from '../../src/application/commands/projections.commands.js';
 import { RegisterFirmCommand } from '../../src/application/commands/study-and-firm.commands.js';
 import { parseJsonLines } from '../../src/application/interchange/event-lines.js';
 import { firmStream, isFieldEvent } from '../../src/domain/events.js';
@@ -20,15 +19,15 @@ import type { AppendRequest, StoredEvent } from '../../src/event-store/event-sto
 import { SqliteDatabase } from '../../src/event-store/sqlite/sqlite-database.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SqliteReadModelStore } from '../../src/event-store/sqlite/sqlite-read-model-store.js';
-import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
 import { COLLECTIONS } from '../../src/projections/collections.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { timelineProjection } from '../../src/projections/timeline.projection.js';
 import { collect } from '../contract/contract-support.js';
+import { commitsDuring } from '../support/commit-counter.js';
+import { COLLECTION_NAMES, expectConsistent, timelineIds } from '../support/read-model-checks.js';
 import { tempApp, type TempApp } from '../support/temp-app.js';
 
-const COLLECTION_NAMES = ALL_PROJECTIONS.flatMap((p) => p.collections);
 const { records } = parseJsonLines(readFileSync('examples/nordic-seat-frames.jsonl', 'utf8'));
 const fieldRecords = (firm: string) =>
   records.map((r) => r.record as Record<string, unknown>).filter((r) => r.firm === firm && r.kind !== 'phase-declared');
@@ -66,42 +65,8 @@ function tempPath(): string {
 }
 
 /** Counts COMMITs on the app's connection while `fn` runs (by exec or by a prepared statement). */
-async function commitsDuring(t: TempApp, fn: () => Promise<unknown>): Promise<number> {
-  const db = (t.store as SqliteEventStore).database.db;
-  const isCommit = (sql: string) => /^\s*(COMMIT|END)\b/i.test(sql);
-  let commits = 0;
-  const exec = db.exec.bind(db);
-  db.exec = (sql: string) => {
-    if (isCommit(sql)) commits++;
-    return exec(sql);
-  };
-  const statements = Object.getPrototypeOf(db.prepare('SELECT 1')) as { run: (...args: unknown[]) => unknown };
-  const run = statements.run;
-  statements.run = function (this: { source: string; database: unknown }, ...args: unknown[]) {
-    if (this.database === db && isCommit(this.source)) commits++;
-    return run.apply(this, args);
-  };
-  try {
-    await fn();
-  } finally {
-    db.exec = exec;
-    statements.run = run;
-  }
-  return commits;
-}
+const commitsOf = (t: TempApp, fn: () => Promise<unknown>) => commitsDuring('sqlite', t.store, fn);
 
-/** The read models are what a rebuild from the log makes of it, and every checkpoint is at the head. */
-async function expectConsistent(t: TempApp): Promise<void> {
-  await t.runner.settleNow();
-  const incremental = await t.readModels.dump(COLLECTION_NAMES);
-  const head = await t.store.headPosition();
-  expect((await t.readModels.checkpoints()).map((c) => c.position)).toEqual(ALL_PROJECTIONS.map(() => head));
-  await t.commands.execute(new RebuildProjectionsCommand());
-  await t.runner.settleNow();
-  expect(await t.readModels.dump(COLLECTION_NAMES)).toEqual(incremental);
-}
-
-const timelineIds = async (t: TempApp, firm: string) => (await t.readModels.list<{ id: string }>(COLLECTIONS.timeline, firm)).map((d) => d.key);
 
 describe('a single command on SQLite appends and projects in one transaction', () => {
   it('commits once per logged event, with the event in the read models when the command returns', async () => {
@@ -109,12 +74,12 @@ describe('a single command on SQLite appends and projects in one transaction', (
     await t.commands.execute(new RegisterFirmCommand('ravn', 'nordic'));
     const inputs = fieldRecords('ravn').slice(0, 5);
     for (const input of inputs) {
-      expect(await commitsDuring(t, () => t.commands.execute(new LogEventCommand(input)))).toBe(1);
+      expect(await commitsOf(t, () => t.commands.execute(new LogEventCommand(input)))).toBe(1);
       expect(await timelineIds(t, 'ravn')).toContain(input.id);
     }
-    expect(await commitsDuring(t, () => t.commands.execute(new DeclarePhaseCommand('ravn', '1996', '2001-11', 'customization')))).toBe(1);
+    expect(await commitsOf(t, () => t.commands.execute(new DeclarePhaseCommand('ravn', '1996', '2001-11', 'customization')))).toBe(1);
     // An idempotent retry appends nothing and writes nothing.
-    expect(await commitsDuring(t, () => t.commands.execute(new LogEventCommand(inputs[0]!)))).toBe(0);
+    expect(await commitsOf(t, () => t.commands.execute(new LogEventCommand(inputs[0]!)))).toBe(0);
     await expectConsistent(t);
   });
 
@@ -137,7 +102,7 @@ describe('a single command on SQLite appends and projects in one transaction', (
     expect(await timelineIds(t, 'tern')).toEqual([]);
 
     const ravnInput = fieldRecords('ravn')[0]!;
-    expect(await commitsDuring(t, () => t.commands.execute(new LogEventCommand(ravnInput)))).toBe(1);
+    expect(await commitsOf(t, () => t.commands.execute(new LogEventCommand(ravnInput)))).toBe(1);
     expect(await timelineIds(t, 'ravn')).toEqual([ravnInput.id]);
     expect((await timelineIds(t, 'tern')).sort()).toEqual(ternInputs.map((r) => r.id as string).sort());
     await expectConsistent(t);

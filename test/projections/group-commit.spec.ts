@@ -14,9 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { LogEventCommand } from '../../src/application/commands/log-event.commands.js';
-import { RebuildProjectionsCommand } from '../../src/application/commands/projections.commands.js';
 import { RegisterFirmCommand } from '../../src/application/commands/study-and-firm.commands.js';
 import { resolveConfig } from '../../src/application/config.js';
 import { parseJsonLines } from '../../src/application/interchange/event-lines.js';
@@ -35,18 +33,18 @@ import { PostgresReadModelStore } from '../../src/event-store/postgres/postgres-
 import { SqliteDatabase } from '../../src/event-store/sqlite/sqlite-database.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { SqliteReadModelStore } from '../../src/event-store/sqlite/sqlite-read-model-store.js';
-import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
 import { COLLECTIONS } from '../../src/projections/collections.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { READ_MODEL_STORE, type ReadModelStore } from '../../src/projections/read-model-store.port.js';
 import { timelineProjection } from '../../src/projections/timeline.projection.js';
 import { collect } from '../contract/contract-support.js';
+import { commitsDuring } from '../support/commit-counter.js';
+import { expectConsistent, timelineIds } from '../support/read-model-checks.js';
 import { createThrowawayDatabase } from '../contract/postgres-throwaway-database.js';
 
 type Kind = 'sqlite' | 'postgres';
 
-const COLLECTION_NAMES = ALL_PROJECTIONS.flatMap((p) => p.collections);
 const { records } = parseJsonLines(readFileSync('examples/nordic-seat-frames.jsonl', 'utf8'));
 const ravnFields = records
   .map((r) => r.record as Record<string, unknown>)
@@ -58,49 +56,6 @@ const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
-
-/**
- * Counts COMMITs while `fn` runs. SQLite: on the connection (by exec or a prepared statement).
- * PostgreSQL: statements sent by any client of this process (pooled clients are pg.Clients).
- */
-async function commitsDuring(kind: Kind, store: EventStore, fn: () => Promise<unknown>): Promise<number> {
-  const isCommit = (sql: unknown) => typeof sql === 'string' && /^\s*(COMMIT|END)\b/i.test(sql);
-  let commits = 0;
-  if (kind === 'postgres') {
-    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const query = proto.query;
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      const text = typeof args[0] === 'object' && args[0] !== null ? (args[0] as { text?: unknown }).text : args[0];
-      if (isCommit(text)) commits++;
-      return query.apply(this, args);
-    };
-    try {
-      await fn();
-    } finally {
-      proto.query = query;
-    }
-    return commits;
-  }
-  const db = (store as SqliteEventStore).database.db;
-  const exec = db.exec.bind(db);
-  db.exec = (sql: string) => {
-    if (isCommit(sql)) commits++;
-    return exec(sql);
-  };
-  const statements = Object.getPrototypeOf(db.prepare('SELECT 1')) as { run: (...args: unknown[]) => unknown };
-  const run = statements.run;
-  statements.run = function (this: { source: string; database: unknown }, ...args: unknown[]) {
-    if (this.database === db && isCommit(this.source)) commits++;
-    return run.apply(this, args);
-  };
-  try {
-    await fn();
-  } finally {
-    db.exec = exec;
-    statements.run = run;
-  }
-  return commits;
-}
 
 function tempPath(): string {
   const dir = mkdtempSync(join(tmpdir(), 'strata-group-commit-'));
@@ -187,18 +142,6 @@ const request = (streamId: string, expectedVersion: AppendRequest['expectedVersi
 const outcomes = <T>(promises: ReadonlyArray<Promise<T>>) =>
   Promise.all(promises.map((p) => p.then((value) => ({ value }), (error: unknown) => ({ error }))));
 
-/** The read models are what a rebuild from the log makes of it, and every checkpoint is at the head. */
-async function expectConsistent(t: App): Promise<void> {
-  await t.runner.settleNow();
-  const incremental = await t.readModels.dump(COLLECTION_NAMES);
-  const head = await t.store.headPosition();
-  expect((await t.readModels.checkpoints()).map((c) => c.position)).toEqual(ALL_PROJECTIONS.map(() => head));
-  await t.commands.execute(new RebuildProjectionsCommand());
-  await t.runner.settleNow();
-  expect(await t.readModels.dump(COLLECTION_NAMES)).toEqual(incremental);
-}
-
-const timelineIds = async (t: App, firm: string) => (await t.readModels.list<{ id: string }>(COLLECTIONS.timeline, firm)).map((d) => d.key);
 
 describe.each<Kind>(['sqlite', 'postgres'])('group commit on %s', (kind) => {
   it('concurrent single commands all land, projected, in fewer commits than commands', async () => {
