@@ -6,8 +6,9 @@ import { sql, type Kysely } from 'kysely';
  * of BEGIN + lock, the statement and COMMIT (three), which made PostgreSQL single appends ~1.4×
  * faster here. A VOLATILE function takes a fresh snapshot for each statement in it, so the
  * insert sees every append committed before the lock was granted, as the separate statement
- * after the lock did. Inside a transaction that already holds the lock, taking it again is a
- * no-op. The key must equal APPEND_LOCK_KEY (src/event-store/postgres/postgres-database.ts).
+ * after the lock did. The adapter takes the append lock nowhere else: in a transaction of several
+ * requests the first call takes it and holds it to COMMIT, the later calls take it again (a
+ * no-op for the holder).
  *
  * Parameters as the adapter's former APPEND_SQL: stream, expected kind ('any' | 'no-stream' |
  * 'stream-exists' | 'exact'), exact revision, whether to insert at all (false: empty, or an id

@@ -3,7 +3,6 @@ import { GroupCommit, type Append, type JoinedOutcome } from './group-commit.js'
 import type { Projection } from './projection.js';
 import { followLog, type Follower, type FollowOptions } from './log-follower.js';
 import type { Checkpoint, ReadModelStore, ReadModelTransaction } from './read-model-store.port.js';
-
 import type { RunnerOptions } from './runner-options.js';
 
 export type { Follower, FollowOptions, RunnerOptions };
@@ -18,7 +17,6 @@ export interface ProjectionStatus {
   /** Events in the log the projection has not applied yet (head - position, approximately for gapped logs). */
   readonly lag: number;
 }
-
 
 /**
  * Events per transaction when `rebuild()` replays the log (catch-up keeps `batchSize`, 500): a

@@ -11,7 +11,8 @@ export type PostgresConnection = string | pg.Pool | PostgresDatabase;
  * they can be looked up in `pg_locks` while debugging.
  */
 export const MIGRATION_LOCK_KEY = '7234957610001';
-export const APPEND_LOCK_KEY = '7234957610002';
+// The append lock, 7234957610002, is taken inside the function strata_append (migration
+// 20261202T1300-append-function): every append goes through it.
 
 /**
  * One PostgreSQL pool shared by the event store and the read-model store (they live in the

@@ -11,7 +11,7 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
 } from '../event-store.port.js';
-import { APPEND_LOCK_KEY, PostgresDatabase, type PostgresConnection } from './postgres-database.js';
+import { PostgresDatabase, type PostgresConnection } from './postgres-database.js';
 
 interface EventRow {
   global_position: string;
@@ -53,7 +53,8 @@ function toStored(row: EventRow): StoredEvent {
  * The server adapter.
  *
  * Global order without skips: every append transaction first takes one transaction-scoped
- * advisory lock (`pg_advisory_xact_lock`), and only then draws identity values and inserts.
+ * advisory lock (`pg_advisory_xact_lock`, inside `strata_append`), and only then draws identity
+ * values and inserts.
  * PostgreSQL makes a commit visible before it releases the transaction's locks, so the next
  * appender can only draw a higher position after the previous one is visible (or rolled back).
  * The committed events are therefore always a prefix of position order: a reader paging with
@@ -94,11 +95,8 @@ export class PostgresEventStore implements EventStore {
     try {
       // One request: the function takes the lock, checks and inserts as one autocommit statement.
       if (copied.length === 1) return [await this.appendOne(this.database.pool, copied[0]!)];
-      // BEGIN and the append lock in one round trip (the key is a constant, not user input).
-      return await this.database.transaction(
-        (client) => this.appendLocked(client, copied),
-        `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}::bigint)`,
-      );
+      // Several: one transaction; the first strata_append call takes the lock, held to COMMIT.
+      return await this.database.transaction((client) => this.appendInOrder(client, copied));
     } catch (err) {
       throw await this.mapConstraintError(err, copied);
     }
@@ -110,12 +108,11 @@ export class PostgresEventStore implements EventStore {
    * uses appendToStream/appendMany.
    */
   async appendWithin(client: pg.PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
-    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
-    return this.appendLocked(client, requests);
+    return this.appendInOrder(client, requests);
   }
 
-  /** In order, on one client holding the append lock: a later request for the same stream sees the earlier one's rows. */
-  private async appendLocked(client: pg.PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+  /** In order, on one client (the append lock held from the first): a later request for the same stream sees the earlier one's rows. */
+  private async appendInOrder(client: pg.PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
     for (const request of requests) results.push(await this.appendOne(client, request));
     return results;
