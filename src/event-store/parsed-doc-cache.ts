@@ -1,3 +1,5 @@
+import { deepFreeze } from '../domain/deep-freeze.js';
+
 /**
  * Parsed read-model documents, reused while their stored text is unchanged.
  *
@@ -13,11 +15,27 @@
  * Only large partitions are kept (small ones parse in microseconds), and only the most recently
  * listed ones up to a bound on documents, so memory stays flat in rebuilds that list every firm.
  */
-/** One partition as last listed: keys, texts and documents by list position. */
+/** One partition as last listed: keys, texts, versions and documents by list position. */
 interface Listed {
   readonly keys: string[];
   readonly texts: string[];
+  /** The store's row version (PostgreSQL: xmin and ctid) when the text was read outside a transaction. */
+  readonly versions: (string | undefined)[];
   readonly docs: unknown[];
+}
+
+/**
+ * One partition's rows as just read: key, and either the text, or a version that may stand for
+ * the text when it is the version this cache holds (then `text` is asked for only otherwise).
+ */
+/** A partition as this cache held it at some moment (opaque to callers). */
+export type HeldPartition = Listed;
+
+export interface ListedRows {
+  readonly length: number;
+  key(i: number): string;
+  version(i: number): string | undefined;
+  text(i: number): string | undefined;
 }
 
 export class ParsedDocCache {
@@ -36,19 +54,66 @@ export class ParsedDocCache {
 
   /** The documents of `rows` (one partition's, as just read), in the same order. */
   parse<R>(collection: string, partition: string, rows: readonly R[], keyOf: (row: R) => string, textOf: (row: R) => string): unknown[] {
+    return this.merge(collection, partition, {
+      length: rows.length,
+      key: (i) => keyOf(rows[i]!),
+      version: () => undefined,
+      text: (i) => textOf(rows[i]!),
+    });
+  }
+
+  /** Whether the partition is held, so a version-only listing can stand for most of its texts. */
+  holds(collection: string, partition: string): boolean {
+    return this.partitions.has(`${collection}\u0000${partition}`);
+  }
+
+  /**
+   * The keys among `rows` whose version is not the one held: the rows whose text must be read.
+   * `base` is what they were checked against; pass it to `merge` with the rows, so a listing of
+   * the same partition that finishes in between cannot change what a held version stands for.
+   */
+  stale(collection: string, partition: string, rows: Omit<ListedRows, 'text'>): { keys: string[]; base: HeldPartition | undefined } {
+    const base = this.partitions.get(`${collection}\u0000${partition}`);
+    const held = new Map<string, string | undefined>();
+    base?.keys.forEach((k, j) => held.set(k, base.versions[j]));
+    const keys: string[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const v = rows.version(i);
+      if (v === undefined || held.get(rows.key(i)) !== v) keys.push(rows.key(i));
+    }
+    return { keys, base };
+  }
+
+  /**
+   * The documents of `rows`, in the same order; a row whose text is the one held, or whose
+   * version is held in `base` (default: what is held now), reuses its document.
+   */
+  merge(collection: string, partition: string, rows: ListedRows, base: HeldPartition | undefined = this.partitions.get(`${collection}\u0000${partition}`)): unknown[] {
     const id = `${collection}\u0000${partition}`;
-    const previous = this.partitions.get(id);
-    if (previous) this.forget(id, previous.keys.length);
-    if (rows.length < this.minDocs) return rows.map((row) => JSON.parse(textOf(row)) as unknown);
-    const next: Listed = { keys: new Array<string>(rows.length), texts: new Array<string>(rows.length), docs: new Array<unknown>(rows.length) };
+    const held = this.partitions.get(id);
+    if (held) this.forget(id, held.keys.length);
+    const previous = base;
+    const textAt = (i: number): string => {
+      const text = rows.text(i);
+      if (text === undefined) throw new Error(`read model ${collection}/${partition}: no text for ${rows.key(i)}`);
+      return text;
+    };
+    if (rows.length < this.minDocs) return Array.from({ length: rows.length }, (_, i) => JSON.parse(textAt(i)) as unknown);
+    const next: Listed = {
+      keys: new Array<string>(rows.length),
+      texts: new Array<string>(rows.length),
+      versions: new Array<string | undefined>(rows.length),
+      docs: new Array<unknown>(rows.length),
+    };
     // Rows come in list order, and between two reads a few rows are inserted, removed or moved:
     // walk both lists side by side, re-finding our place through an index only when lost.
     let j = 0;
     let index: Map<string, number> | undefined;
     for (let i = 0; i < rows.length; i++) {
-      const key = keyOf(rows[i]!);
-      const text = textOf(rows[i]!);
+      const key = rows.key(i);
+      const version = rows.version(i);
       let doc: unknown;
+      let text: string | undefined;
       if (previous) {
         if (previous.keys[j] !== key && previous.keys[j + 1] === key) j++;
         else if (previous.keys[j] !== key) {
@@ -57,7 +122,8 @@ export class ParsedDocCache {
           if (at !== undefined) j = at;
         }
         if (previous.keys[j] === key) {
-          if (previous.texts[j] === text) doc = previous.docs[j];
+          if (version !== undefined && previous.versions[j] === version) doc = previous.docs[j];
+          else if (previous.texts[j] === (text = textAt(i))) doc = previous.docs[j];
           j++;
         }
       }
@@ -68,10 +134,15 @@ export class ParsedDocCache {
         next.keys[i] = previous!.keys[j - 1]!;
         next.texts[i] = previous!.texts[j - 1]!;
         next.docs[i] = doc;
+        // A row read without a version (inside a transaction) whose text is the one held keeps
+        // the held version: that version's text is still exactly this text.
+        next.versions[i] = version ?? previous!.versions[j - 1];
       } else {
+        text ??= textAt(i);
         next.keys[i] = key;
         next.texts[i] = text;
         next.docs[i] = deepFreeze(JSON.parse(text) as unknown);
+        next.versions[i] = version;
       }
     }
     // Re-inserted last: Map order is the recency order used for eviction.
@@ -88,12 +159,4 @@ export class ParsedDocCache {
     this.partitions.delete(id);
     this.size -= docs;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

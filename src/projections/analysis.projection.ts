@@ -1,4 +1,5 @@
-import { analyseFirm, type FirmAnalysis } from '../analysis/analyse-firm.js';
+import type { FirmAnalysis } from '../analysis/analyse-firm.js';
+import { sharedAnalyses } from '../analysis/analysis-memo.js';
 import type { DetectedPhase } from '../analysis/phases.js';
 import { isFieldEvent, type FieldEventData, type PhaseDeclaredData } from '../domain/events.js';
 import type { DeclaredPhase, TimelineEntry } from '../domain/timeline.js';
@@ -59,7 +60,7 @@ export const analysisProjection: Projection = {
 async function recompute(tx: ReadModelTransaction, firm: string): Promise<void> {
   const entries = (await tx.list<TimelineEntry>(COLLECTIONS.timeline, firm)).map((d) => d.doc);
   const declared = (await tx.list<DeclaredPhase>(COLLECTIONS.declaredPhases, firm)).map((d) => d.doc);
-  await tx.put(COLLECTIONS.analysis, ALL, firm, firm, storedAnalysisOf(firm, analyseFirm(entries, declared)));
+  await tx.put(COLLECTIONS.analysis, ALL, firm, firm, storedAnalysisOf(firm, sharedAnalyses.analyse(entries, declared).analysis));
 }
 
 /** What the read model keeps of a firm's analysis (also the shape of GetTracksQuery's answer). */

@@ -6,9 +6,12 @@ readModelStoreContract('postgres', async () => {
   const database = await createThrowawayDatabase();
   const store = new PostgresReadModelStore(database.url);
   await store.init();
+  const other = new PostgresReadModelStore(database.url);
   return {
     store,
+    other,
     cleanup: async () => {
+      await other.close();
       await store.close();
       await database.drop();
     },

@@ -11,9 +11,14 @@ const collection = (label: string) => `${label}-${randomUUID()}`;
  * SQLite's BINARY collation gives), and transactions that commit a projection's writes with
  * its checkpoint or roll both back.
  */
-export function readModelStoreContract(name: string, factory: () => Promise<StoreFixture<ReadModelStore>>): void {
+/** A store, and a second store on the same database: another process's connection. */
+export interface ReadModelFixture extends StoreFixture<ReadModelStore> {
+  readonly other: ReadModelStore;
+}
+
+export function readModelStoreContract(name: string, factory: () => Promise<ReadModelFixture>): void {
   describe(`${name} read-model store contract`, () => {
-    let fixture: StoreFixture<ReadModelStore> | undefined;
+    let fixture: ReadModelFixture | undefined;
     const store = () => {
       if (!fixture) throw new Error('store fixture not created');
       return fixture.store;
@@ -193,6 +198,58 @@ export function readModelStoreContract(name: string, factory: () => Promise<Stor
         { collection: second, partition: 'p0', key: 'k', sortKey: 'w', doc: { n: 4 } },
       ]);
       expect(await store().dump([])).toEqual([]);
+    });
+
+    it('a large partition listed again shows every change made since, by this store or another, and reuses the rest', async () => {
+      // Large partitions (500+ documents) go through the adapters' parsed-document cache.
+      const c = collection('large');
+      const key = (i: number) => `k${String(i).padStart(4, '0')}`;
+      const doc = (i: number, v = 0) => ({ i, v, text: `document ${i}, version ${v} · ü`, tags: ['a', 'b'] });
+      const expected = new Map<string, { sortKey: string; doc: unknown }>();
+      const put = async (tx: Parameters<Parameters<ReadModelStore['transaction']>[0]>[0], k: string, sortKey: string, d: unknown) => {
+        await tx.put(c, 'p', k, sortKey, d);
+        expected.set(k, { sortKey, doc: d });
+      };
+      await store().transaction(async (tx) => {
+        for (let i = 0; i < 600; i++) await put(tx, key(i), `s${String(i % 50).padStart(2, '0')}`, doc(i));
+      });
+      const listed = () =>
+        [...expected].map(([k, v]) => ({ key: k, ...v })).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.key < b.key ? -1 : 1));
+      const first = await store().list(c, 'p');
+      expect(first).toEqual(listed());
+
+      await store().transaction(async (tx) => {
+        await put(tx, key(1), 's01', doc(1, 1)); // changed
+        await put(tx, key(2), 's02', doc(2)); // the same text again
+        await tx.delete(c, 'p', key(3));
+        expected.delete(key(3));
+        await put(tx, 'new', 's00', { added: true });
+        await put(tx, key(7), 's99', doc(7)); // moved
+        await put(tx, key(4), 's04', doc(4, 1));
+        expect((await tx.list<{ v: number }>(c, 'p')).find((d) => d.key === key(4))?.doc.v).toBe(1);
+        await put(tx, key(4), 's04', doc(4, 2)); // rewritten again after a read in the same transaction
+      });
+      await expect(
+        store().transaction(async (tx) => {
+          await tx.put(c, 'p', key(5), 's05', doc(5, 9));
+          expect((await tx.list<{ v: number }>(c, 'p')).find((d) => d.key === key(5))?.doc.v).toBe(9);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await fixture!.other.transaction(async (tx) => put(tx, key(6), 's06', doc(6, 1)));
+
+      const second = await store().list(c, 'p');
+      expect(second).toEqual(listed());
+      const before = new Map(first.map((d) => [d.key, d.doc]));
+      const changed = new Set([key(1), key(4), key(5), key(6), 'new']);
+      for (const d of second) if (!changed.has(d.key)) expect(d.doc).toBe(before.get(d.key));
+      expect(() => {
+        (second[0]!.doc as { i: number }).i = -1;
+      }).toThrow(TypeError);
+      // Nothing changed: the same documents again.
+      const third = await store().list(c, 'p');
+      expect(third).toEqual(listed());
+      third.forEach((d, n) => expect(d.doc).toBe(second[n]!.doc));
     });
   });
 }

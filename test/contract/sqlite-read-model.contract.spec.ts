@@ -10,9 +10,14 @@ readModelStoreContract('sqlite', async () => {
   const database = new SqliteDatabase(join(dir, 'strata.db'));
   const store = new SqliteReadModelStore(database);
   await store.init();
+  const otherDatabase = new SqliteDatabase(join(dir, 'strata.db'));
+  const other = new SqliteReadModelStore(otherDatabase);
+  await other.init();
   return {
     store,
+    other,
     cleanup: async () => {
+      otherDatabase.close();
       database.close();
       rmSync(dir, { recursive: true, force: true });
     },

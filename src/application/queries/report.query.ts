@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { analyseSortedFirm } from '../../analysis/analyse-firm.js';
-import { sortForAnalysis } from '../../analysis/order.js';
+import { sharedAnalyses } from '../../analysis/analysis-memo.js';
 import type { AnalysisParameters } from '../../analysis/parameters.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { READ_MODEL_STORE, type ReadModelStore } from '../../projections/read-model-store.port.js';
@@ -67,8 +66,8 @@ export class GetReportHandler implements IQueryHandler<GetReportQuery> {
   private async compute(q: GetReportQuery, format: ReportFormat): Promise<RenderedReport> {
     const timeline = await this.queries.execute(new GetTimelineQuery(q.firm, q.asOf, q.knownAt));
     const codebook = await this.queries.execute(new GetCodebookQuery(timeline.firm.study, timeline.knownAt));
-    const sorted = sortForAnalysis(timeline.entries);
-    const analysis = analyseSortedFirm(sorted, timeline.declaredPhases, q.parameters);
+    // Right after a command the analysis projection has usually analysed this very timeline.
+    const { sorted, analysis } = sharedAnalyses.analyse(timeline.entries, timeline.declaredPhases, q.parameters);
     const model = buildReportModel({
       firm: { id: timeline.firm.id, name: timeline.firm.name, study: timeline.firm.study },
       entries: timeline.entries,

@@ -8,6 +8,7 @@ import {
   type ReadModelTransaction,
 } from '../../projections/read-model-store.port.js';
 import { ParsedDocCache } from '../parsed-doc-cache.js';
+import { LIST_SQL, listThroughCache } from './cached-listing.js';
 import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer, type DrainedWrites } from '../read-model-write-buffer.js';
 import { PostgresDatabase, type PostgresConnection } from './postgres-database.js';
 
@@ -27,24 +28,13 @@ const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-const pgTypes = pg.types;
-
-const LIST_SQL = `SELECT key, sort_key, doc FROM read_models WHERE collection = $1 AND partition = $2
-          ORDER BY sort_key, key`;
-
-const JSONB_OID = 3802;
-/** Type parsers as pg's defaults, except jsonb, which is left as the text the server sent. */
-const JSONB_AS_TEXT = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === JSONB_OID ? (text: string) => text : pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
-};
-
 /**
  * The reads, bound to either the pool (outside a transaction) or the transaction's client (so
  * a projection reads its own uncommitted writes). Orderings match the sqlite adapter: the key
- * columns are COLLATE "C", i.e. byte order, like SQLite's BINARY.
+ * columns are COLLATE "C", i.e. byte order, like SQLite's BINARY. `cacheFor` says whether a
+ * partition's documents go through the parsed-document cache.
  */
-function reader(db: Queryable, parsed?: ParsedDocCache): ReadModelReader {
+function reader(db: Queryable, cacheFor: (collection: string, partition: string) => ParsedDocCache | undefined): ReadModelReader {
   return {
     async get<T>(collection: string, partition: string, key: string): Promise<T | undefined> {
       const { rows } = await db.query<{ doc: T }>(
@@ -54,16 +44,8 @@ function reader(db: Queryable, parsed?: ParsedDocCache): ReadModelReader {
       return rows[0]?.doc;
     },
     async list<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
-      if (parsed) {
-        // The documents as jsonb's text, so unchanged ones are not parsed again (see parsed-doc-cache.ts).
-        const { rows } = await db.query<{ key: string; sort_key: string; doc: string }>({
-          text: LIST_SQL,
-          values: [collection, partition],
-          types: JSONB_AS_TEXT,
-        });
-        const docs = parsed.parse(collection, partition, rows, (r) => r.key, (r) => r.doc);
-        return rows.map((r, i) => ({ key: r.key, sortKey: r.sort_key, doc: docs[i] as T }));
-      }
+      const parsed = cacheFor(collection, partition);
+      if (parsed) return listThroughCache<T>(db, parsed, collection, partition);
       const { rows } = await db.query<{ key: string; sort_key: string; doc: T }>(LIST_SQL, [collection, partition]);
       return rows.map((r) => ({ key: r.key, sortKey: r.sort_key, doc: r.doc }));
     },
@@ -91,8 +73,8 @@ type PendingCheckpoints = Map<string, { readonly version: number; readonly posit
  * before COMMIT: one round trip per batch of writes instead of one per document, and unchanged
  * documents (jsonb equality, same sort key) are locked but not rewritten.
  */
-function writer(client: pg.PoolClient): Writer {
-  const reads = reader(client);
+function writer(client: pg.PoolClient, cacheFor: (collection: string, partition: string) => ParsedDocCache | undefined): Writer {
+  const reads = reader(client, cacheFor);
   const buffer = new ReadModelWriteBuffer();
   let checkpoints: PendingCheckpoints = new Map();
   let applying: Promise<void> = Promise.resolve();
@@ -217,13 +199,18 @@ async function applyWrites(client: pg.PoolClient, { partitions, rows }: DrainedW
 export class PostgresReadModelStore implements ReadModelStore {
   readonly database: PostgresDatabase;
   private readonly reads: ReadModelReader;
+  private readonly parsed = new ParsedDocCache();
+  private readonly readerPartitions = new Set<string>();
   /** Transactions in flight; their buffered writes are applied before any read through the store. */
   private readonly open = new Set<Writer>();
 
   /** Pass the event store's `database` to share its pool (and its single `close()`). */
   constructor(connection: PostgresConnection) {
     this.database = PostgresDatabase.from(connection);
-    this.reads = reader(this.database.pool, new ParsedDocCache());
+    this.reads = reader(this.database.pool, (collection, partition) => {
+      this.readerPartitions.add(`${collection}\u0000${partition}`);
+      return this.parsed;
+    });
   }
 
   init(): Promise<void> {
@@ -248,7 +235,13 @@ export class PostgresReadModelStore implements ReadModelStore {
   /** One pooled client, BEGIN ... COMMIT; concurrent transactions run on their own clients. */
   transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
     return this.database.transaction(async (client) => {
-      const tx = writer(client);
+      // Partitions a reader has listed (a report) go through the cache inside transactions too,
+      // so the analysis projection and the next report see the same frozen entries (see
+      // analysis-memo.ts); the others are parsed and not kept, as in the sqlite adapter's
+      // listInTransaction. Uncommitted text is safe to keep: the cache checks every row's text.
+      const tx = writer(client, (collection, partition) =>
+        this.readerPartitions.has(`${collection}\u0000${partition}`) ? this.parsed : undefined,
+      );
       this.open.add(tx);
       try {
         const result = await fn(tx);
