@@ -62,6 +62,11 @@ export class ParsedDocCache {
     });
   }
 
+  /** Whether a partition of this many documents is kept (its documents come deep-frozen). */
+  keeps(documents: number): boolean {
+    return documents >= this.minDocs;
+  }
+
   /** Whether the partition is held, so a version-only listing can stand for most of its texts. */
   holds(collection: string, partition: string): boolean {
     return this.partitions.has(`${collection}\u0000${partition}`);

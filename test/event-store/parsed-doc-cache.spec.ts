@@ -43,4 +43,39 @@ describe('ParsedDocCache', () => {
     parse(c, rows(15), 'b'); // evicts a
     expect(parse(c, rows(15), 'a')[0]).not.toBe(a[0]);
   });
+
+  describe('rows listed by version (PostgreSQL: xmin and ctid)', () => {
+    type Versioned = [key: string, version: string | undefined, text: string];
+    const merge = (c: ParsedDocCache, rs: Versioned[], sent: (key: string) => boolean = () => true, base?: Parameters<ParsedDocCache['merge']>[3]) =>
+      c.merge('c', 'p', { length: rs.length, key: (i) => rs[i]![0], version: (i) => rs[i]![1], text: (i) => (sent(rs[i]![0]) ? rs[i]![2] : undefined) }, ...(base ? [base] : []));
+    const base: Versioned[] = rows(20).map(([k, t], i) => [k, `v${i}`, t]);
+
+    it('reuses a row whose version is held without its text, and asks for the text of the others', () => {
+      const c = new ParsedDocCache(3, 1000);
+      const first = merge(c, base);
+      const next: Versioned[] = base.map(([k, v, t], i) => (i === 4 ? [k, 'v4b', JSON.stringify({ changed: 4 })] : [k, v, t]));
+      const stale = c.stale('c', 'p', { length: next.length, key: (i) => next[i]![0], version: (i) => next[i]![1] });
+      expect(stale.keys).toEqual(['k0004']);
+      const second = merge(c, next, (k) => stale.keys.includes(k), stale.base);
+      expect(second).toEqual(next.map(([, , t]) => JSON.parse(t)));
+      second.forEach((d, i) => (i === 4 ? expect(d).not.toBe(first[i]) : expect(d).toBe(first[i])));
+    });
+
+    it('a row read without a version whose text is unchanged keeps the held version; a changed one loses it', () => {
+      const c = new ParsedDocCache(3, 1000);
+      merge(c, base);
+      // Read inside a transaction: no versions; row 2 unchanged, row 3 rewritten.
+      const inside: Versioned[] = base.map(([k, , t], i) => [k, undefined, i === 3 ? JSON.stringify({ uncommitted: 3 }) : t]);
+      merge(c, inside);
+      const again = c.stale('c', 'p', { length: base.length, key: (i) => base[i]![0], version: (i) => base[i]![1] });
+      expect(again.keys).toEqual(['k0003']);
+    });
+
+    it('a missing text for a row whose version is not held is an error, never a stale document', () => {
+      const c = new ParsedDocCache(3, 1000);
+      merge(c, base);
+      const next: Versioned[] = base.map(([k, v, t], i) => (i === 0 ? [k, 'other', t] : [k, v, t]));
+      expect(() => merge(c, next, () => false)).toThrow(/no text for k0000/);
+    });
+  });
 });

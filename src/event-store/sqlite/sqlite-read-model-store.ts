@@ -7,6 +7,7 @@ import type {
 } from '../../projections/read-model-store.port.js';
 import { ParsedDocCache } from '../parsed-doc-cache.js';
 import { PendingPartitionClears } from '../pending-partition-clears.js';
+import { CurrentListings, type RowSource } from './current-listings.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface DocRow {
@@ -31,17 +32,33 @@ const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
   updatedAt: r.updated_at,
 });
 
+const listingsByConnection = new WeakMap<SqliteDatabase, CurrentListings>();
+
 /** Read models in the same SQLite file as the log; see read-model-store.port.ts. */
 export class SqliteReadModelStore implements ReadModelStore {
   private statements: ReturnType<SqliteReadModelStore['prepare']> | undefined;
   private readonly parsed = new ParsedDocCache();
+  /**
+   * Large partitions' last listings, kept current from this connection's own writes: one per
+   * connection, shared by every store on it, so no write on the connection goes unseen.
+   */
+  private readonly listings: CurrentListings;
+  private readonly rowSource: RowSource = {
+    dataVersion: () => this.s.dataVersion.get() as number,
+    row: (collection, partition, key) => {
+      const r = this.s.row.get(collection, partition, key) as [sortKey: string, doc: string] | undefined;
+      return r ? { sortKey: r[0], text: r[1] } : undefined;
+    },
+  };
   /** Partitions listed outside a transaction, by readers (see listInTransaction). */
   private readonly readerPartitions = new Set<string>();
   /** `setCheckpoint` upserts of the open transaction, written as one statement (see flushCheckpoints). */
   private pendingCheckpoints = new Map<string, { version: number; position: number }>();
   private readonly setCheckpointsBySize = new Map<number, Database.Statement>();
 
-  constructor(readonly database: SqliteDatabase) {}
+  constructor(readonly database: SqliteDatabase) {
+    this.listings = listingsByConnection.get(database) ?? listingsByConnection.set(database, new CurrentListings()).get(database)!;
+  }
 
   async init(): Promise<void> {
     await this.database.migrate();
@@ -60,6 +77,8 @@ export class SqliteReadModelStore implements ReadModelStore {
           'SELECT key, sort_key, doc FROM read_models WHERE collection = ? AND partition = ? ORDER BY sort_key, key',
         )
         .raw(true),
+      row: db.prepare('SELECT sort_key, doc FROM read_models WHERE collection = ? AND partition = ? AND key = ?').raw(true),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       partitions: db
         .prepare<[string], string>('SELECT DISTINCT partition FROM read_models WHERE collection = ? ORDER BY partition')
         .pluck(),
@@ -107,11 +126,17 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async list<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
-    const rows = this.s.list.all(collection, partition) as unknown as RawDocRow[];
     this.readerPartitions.add(`${collection}\u0000${partition}`);
+    const current = this.listings.current(collection, partition, this.rowSource);
+    if (current) return current as ReadModelDoc<T>[];
+    // Before the rows: a commit by another connection in between must make this listing stale.
+    const dataVersion = this.s.dataVersion.get() as number;
+    const rows = this.s.list.all(collection, partition) as unknown as RawDocRow[];
     // Unchanged rows of a large partition are not parsed again (see parsed-doc-cache.ts).
     const docs = this.parsed.parse(collection, partition, rows, (r) => r[0], (r) => r[2]);
-    return rows.map((r, i) => ({ key: r[0], sortKey: r[1], doc: docs[i] as T }));
+    const listed = rows.map((r, i) => ({ key: r[0], sortKey: r[1], doc: docs[i] as T }));
+    if (this.parsed.keeps(rows.length)) this.listings.remember(collection, partition, dataVersion, listed, rows.map((r) => r[2]));
+    return listed;
   }
 
   /**
@@ -206,13 +231,16 @@ export class SqliteReadModelStore implements ReadModelStore {
           const text = JSON.stringify(doc);
           if (s.putDoc.run(c, p, k, sortKey, text).changes === 0) s.put.run(c, p, k, sortKey, text);
           clears.wrote(c, p, k, true);
+          this.listings.wrote(c, p, k);
         },
         delete: async (c, p, k) => {
           s.delete.run(c, p, k);
           clears.wrote(c, p, k, false);
+          this.listings.wrote(c, p, k);
         },
         deletePartition: async (c, p) => {
           clears.clear(c, p);
+          this.listings.cleared(c, p);
         },
         setCheckpoint: async (projection, version, position) => {
           this.pendingCheckpoints.set(projection, { version, position });
@@ -225,6 +253,7 @@ export class SqliteReadModelStore implements ReadModelStore {
           for (const c of collections) {
             s.deleteCollection.run(c);
             clears.truncated(c);
+            this.listings.truncated(c);
           }
           s.deleteCheckpoint.run(projection);
         },
@@ -238,6 +267,8 @@ export class SqliteReadModelStore implements ReadModelStore {
         return result;
       } catch (err) {
         this.pendingCheckpoints = new Map();
+        // Listings read inside the transaction may hold what is now undone.
+        this.listings.forgetAll();
         if (db.inTransaction) db.exec('ROLLBACK');
         throw err;
       } finally {
@@ -250,7 +281,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   private applyClears(clears: PendingPartitionClears): void {
     for (const { collection, partition, kept } of clears.drain()) {
       for (const key of this.s.partitionKeys.all(collection, partition)) {
-        if (!kept.has(key)) this.s.delete.run(collection, partition, key);
+        if (kept.has(key)) continue;
+        this.s.delete.run(collection, partition, key);
+        this.listings.wrote(collection, partition, key);
       }
     }
   }
