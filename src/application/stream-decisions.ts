@@ -44,8 +44,8 @@ const CACHE_LIMIT = 2_000;
 @Injectable()
 export class StreamDecisions {
   private readonly cache = new Map<string, Cached>();
-  /** Per stream, the end of the queue of retries waiting for their turn (see retryTurn). */
-  private readonly retries = new Map<string, Promise<void>>();
+  /** Per stream, the end of the queue of commands waiting for their turn (see turn). */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -83,9 +83,10 @@ export class StreamDecisions {
   /**
    * With `project`, the projections are caught up with the append before this returns, in the
    * same transaction as the append where the store allows (ProjectionRunner.appendAndCatchUp),
-   * with the deferred settle of COMMAND_CATCH_UP. Commands handled concurrently share that
-   * transaction (group commit); one refused for its expected version is decided again on the
-   * fresh state, up to three tries in all.
+   * with the deferred settle of COMMAND_CATCH_UP. Commands on different streams handled
+   * concurrently share that transaction (group commit); commands on one stream take turns (see
+   * turn). One refused for its expected version (another process appended) is decided again on
+   * the fresh state, up to three tries in all.
    */
   async handle<C, S, E, Ctx>(
     streamId: string,
@@ -95,8 +96,7 @@ export class StreamDecisions {
     project?: ProjectionRunner,
   ): Promise<{ events: ReadonlyArray<E & { id: string }>; result: AppendResult }> {
     for (let attempt = 0; ; attempt++) {
-      // A retry takes its turn after the other retries on this stream (see retryTurn).
-      const done = attempt > 0 ? await this.retryTurn(streamId) : undefined;
+      const done = await this.turn(streamId);
       try {
         const { state, revision } = await this.state(streamId, decider);
         const decided = this.decideOn(streamId, decider, state, revision, command, ctx);
@@ -125,23 +125,26 @@ export class StreamDecisions {
   }
 
   /**
-   * Waits for the retries on `streamId` that came first, then holds the stream's turn until the
-   * returned function is called. Commands fired together on one stream were all decided on the
-   * same state, so one lands and the rest are refused; retried all at once again, only one of
-   * them would land each round and a burst of four or more would run out of tries. Taking turns,
-   * each retry decides on the state the one before it left. First tries never wait: commands on
-   * one stream sent one after the other, and commands on different streams, are unaffected.
+   * Waits for the commands on `streamId` that came first, then holds the stream's turn (deciding
+   * and appending) until the returned function is called. Deciding folds the events it produces
+   * into the stream's cached state in place (evolveFirm grows its id set and event map rather
+   * than copy them), so two commands deciding on one stream at once would each see the other's
+   * events before either was appended: one answered "already logged", or checked against an
+   * ownership that never landed. And only one of them could land anyway; the others would be
+   * refused and decided again. Taking turns, each decides on the state the one before it left.
+   * Commands on different streams never wait for each other, and a lone command only for a
+   * microtask.
    */
-  private async retryTurn(streamId: string): Promise<() => void> {
-    const before = this.retries.get(streamId);
+  private async turn(streamId: string): Promise<() => void> {
+    const before = this.turns.get(streamId);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
     const turn = before ? before.then(() => mine) : mine;
-    this.retries.set(streamId, turn);
+    this.turns.set(streamId, turn);
     await before;
     return () => {
       release();
-      if (this.retries.get(streamId) === turn) this.retries.delete(streamId);
+      if (this.turns.get(streamId) === turn) this.turns.delete(streamId);
     };
   }
 
