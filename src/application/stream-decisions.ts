@@ -64,6 +64,22 @@ export class StreamDecisions {
     return { state, revision };
   }
 
+  /**
+   * The stream folded afresh from the store, for a caller that decides several commands on it in
+   * place (an import, a coding run, a dry run) without taking the stream's turn: never the cached
+   * state that single commands decide on, so none of them sees what this caller has decided but
+   * not appended.
+   */
+  async freshState<S, E>(streamId: string, decider: Decider<unknown, S, E, any>): Promise<{ state: S; revision: number }> {
+    let state = decider.initialState();
+    let revision = -1;
+    for await (const e of this.store.readStream(streamId)) {
+      state = decider.evolve(state, { type: e.type, data: e.data, id: e.id } as unknown as E & { id: string });
+      revision = e.revision;
+    }
+    return { state, revision };
+  }
+
   /** Decides without appending: for imports that check every line before writing any. */
   decideOn<C, S, E, Ctx>(
     streamId: string,

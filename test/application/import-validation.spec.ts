@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { LogEventCommand } from '../../src/application/commands/log-event.commands.js';
 import { ImportEventsCommand, ImportRejectedError, type ImportProgress, type ImportRecord, type LineProblem } from '../../src/application/commands/import-events.command.js';
 import { DeclarePhaseDto } from '../../src/application/dto/catalog.dto.js';
 import { EventInputDto, rejectedOnlyByDto } from '../../src/application/dto/event-input.dto.js';
@@ -172,6 +173,24 @@ describe('ImportEventsCommand: validation', () => {
       { line: 2, field: 'newOwner', message: '"Holding" already owns gull' },
     ]);
     expect(await count()).toBe(before);
+  });
+
+  it('a rejected import leaves no trace in the state single commands decide on: a command with one of its ids is logged', async () => {
+    const id = randomUUID();
+    const owner = { firm: 'heron', kind: 'ownership-change', occurred: '2001', title: 'Sold', newOwner: 'Holding' };
+    await t.commands.execute(new ImportEventsCommand(numbered([valid('heron')]), 'herons'));
+    // A single command first, so the firm's state is cached for the next one.
+    expect((await t.commands.execute(new LogEventCommand(valid('heron', { title: 'Cached' })))).appended).toBe(true);
+    // Decided line by line, then rejected for its third line: nothing is appended ...
+    const before = await count();
+    expect(await rejection([valid('heron', { id }), owner, { ...owner, occurred: '2003' }], 'herons')).toEqual([
+      { line: 3, field: 'newOwner', message: '"Holding" already owns heron' },
+    ]);
+    expect(await count()).toBe(before);
+    // ... and nothing the import decided is taken as logged: not its id, not its ownership.
+    const logged = await t.commands.execute(new LogEventCommand(valid('heron', { id })));
+    expect([logged.id, logged.appended]).toEqual([id, true]);
+    expect((await t.commands.execute(new LogEventCommand(owner))).appended).toBe(true);
   });
 
   it('re-importing appends nothing; a changed line whose id is present is still checked like before', async () => {

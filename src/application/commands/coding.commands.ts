@@ -53,45 +53,43 @@ export class CodeEventsHandler implements ICommandHandler<CodeEventsCommand> {
     const problems: LineProblem[] = [];
     const firms = new Map<string, { state: FirmState; revision: number; events: Array<FirmEvent & { id: string }> }>();
     const today = new Date();
-    try {
-      for (const row of c.rows) {
-        try {
-          const firm = await this.locator.firmOf(row.eventId);
-          let f = firms.get(firm);
-          if (!f) {
-            f = { ...(await this.decisions.state(firmStream(firm), firmDecider)), events: [] };
-            firms.set(firm, f);
-          }
-          const command = {
-            type: 'code-event' as const,
-            id: randomUUID(),
-            firm,
-            eventId: row.eventId,
-            coder: c.coder,
-            mode: row.mode,
-            orientation: row.orientation,
-            ...(row.note ? { note: row.note } : {}),
-          };
-          const decided = this.decisions.decideOn(firmStream(firm), firmDecider, f.state, f.revision, command, { today });
-          f.state = decided.state;
-          f.events.push(...decided.events);
-        } catch (err) {
-          if (!(err instanceof DomainError)) throw err;
-          const list = err instanceof InvalidInputError ? err.problems : [{ field: 'eventId', message: err.message }];
-          problems.push(...list.map((p) => ({ ...p, line: row.line })));
+    // Firm states are folded afresh for this run (freshState) and decided on in place: the states
+    // single commands share are never touched.
+    for (const row of c.rows) {
+      try {
+        const firm = await this.locator.firmOf(row.eventId);
+        let f = firms.get(firm);
+        if (!f) {
+          f = { ...(await this.decisions.freshState(firmStream(firm), firmDecider)), events: [] };
+          firms.set(firm, f);
         }
+        const command = {
+          type: 'code-event' as const,
+          id: randomUUID(),
+          firm,
+          eventId: row.eventId,
+          coder: c.coder,
+          mode: row.mode,
+          orientation: row.orientation,
+          ...(row.note ? { note: row.note } : {}),
+        };
+        const decided = this.decisions.decideOn(firmStream(firm), firmDecider, f.state, f.revision, command, { today });
+        f.state = decided.state;
+        f.events.push(...decided.events);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const list = err instanceof InvalidInputError ? err.problems : [{ field: 'eventId', message: err.message }];
+        problems.push(...list.map((p) => ({ ...p, line: row.line })));
       }
-      if (problems.length) throw new ImportRejectedError(problems);
-      const batches: Decided<unknown>[] = [...firms].map(([firm, f]) => ({
-        streamId: firmStream(firm),
-        events: f.events,
-        expectedRevision: f.revision,
-        stateAfter: f.state,
-      }));
-      await this.decisions.append(batches);
-    } finally {
-      this.decisions.forget();
     }
+    if (problems.length) throw new ImportRejectedError(problems);
+    const batches: Decided<unknown>[] = [...firms].map(([firm, f]) => ({
+      streamId: firmStream(firm),
+      events: f.events,
+      expectedRevision: f.revision,
+      stateAfter: f.state,
+    }));
+    await this.decisions.append(batches);
     await this.projections.catchUp({ deferSettle: true });
     return { coded: c.rows.length };
   }

@@ -98,12 +98,9 @@ export class ImportEventsHandler implements ICommandHandler<ImportEventsCommand>
       throw new ImportRejectedError(inputProblems.sort((a, b) => a.line - b.line));
     }
 
-    try {
-      return await this.decideAndAppend(c, lines, inputProblems, ruleProblems);
-    } finally {
-      // Deciding folded states in place; drop them so the next command reads the store afresh.
-      this.decisions.forget();
-    }
+    // Firm states are folded afresh for the import (freshState) and decided on in place: the
+    // states single commands share are never touched.
+    return this.decideAndAppend(c, lines, inputProblems, ruleProblems);
   }
 
   private toLine(line: number, record: unknown): LineToDecide | { problems: FieldProblem[]; rule?: true } {
@@ -168,7 +165,7 @@ export class ImportEventsHandler implements ICommandHandler<ImportEventsCommand>
     for (const { line, command, record, checked } of lines) {
       let firm = firms.get(command.firm);
       if (!firm) {
-        const loaded = await this.decisions.state(firmStream(command.firm), firmDecider);
+        const loaded = await this.decisions.freshState(firmStream(command.firm), firmDecider);
         firm = { ...loaded, events: [] };
         if (!loaded.state.registered) {
           const reg = this.decisions.decideOn(firmStream(command.firm), firmDecider, firm.state, firm.revision, { type: 'register-firm', id: randomUUID(), firm: command.firm, study: c.study }, { today });

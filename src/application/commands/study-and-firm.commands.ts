@@ -72,9 +72,8 @@ export class RegisterFirmHandler implements ICommandHandler<RegisterFirmCommand>
       ...(c.description ? { description: c.description } : {}),
     };
     // Decide first so an invalid or duplicate firm creates no study either.
-    const { state, revision } = await this.decisions.state(firmStream(c.firm), firmDecider);
+    const { state, revision } = await this.decisions.freshState(firmStream(c.firm), firmDecider);
     this.decisions.decideOn(firmStream(c.firm), firmDecider, state, revision, command, { today: new Date() });
-    this.decisions.forget(firmStream(c.firm));
     await this.studies.execute(new CreateStudyCommand(c.study, undefined, undefined, true));
     await this.decisions.handle(firmStream(c.firm), firmDecider, command, { today: new Date() }, this.projections);
     return { firm: c.firm, study: c.study, id };
