@@ -6,6 +6,10 @@ import { escapeXml as esc } from './escape.js';
 import { lineWriter, NEWLINE, pageBytes, utf8, type Piece } from './page-bytes.js';
 import type { ReportEvent, ReportModel } from './report-model.js';
 
+/** Room a phase band's name needs: ~5.6 px per character at font-size 10 (Helvetica), plus margins. */
+const BAND_LABEL_CHAR_WIDTH = 5.6;
+const BAND_LABEL_MARGIN = 6;
+
 export interface ChartOptions {
   /** A standalone file needs the SVG namespace and its own background and fonts. */
   readonly standalone: boolean;
@@ -112,11 +116,16 @@ export function chartSvgPieces(model: ReportModel, options: ChartOptions): Piece
     if (a === undefined || b === undefined) continue;
     const colour = LABEL_COLOURS[p.label];
     const tip = `${p.label}: ${p.from} – ${p.to}; declared ${p.declared}, enacted ${p.enacted}, ambiguity ${p.ambiguity}; dominant mode ${p.dominantMode}`;
+    const width = x(b + 1) - x(a);
+    // A band too narrow for its name would print it over the next band's: the colour, the legend
+    // and the tooltip still say which phase it is.
+    const named = width >= BAND_LABEL_MARGIN + p.label.length * BAND_LABEL_CHAR_WIDTH;
     out.push(
       `<g><title>${esc(tip)}</title>` +
-        `<rect x="${n2(x(a))}" y="${top}" width="${n2(x(b + 1) - x(a))}" height="${orientH}" fill="${colour}" fill-opacity="0.16"/>` +
-        `<rect x="${n2(x(a))}" y="${ambTop}" width="${n2(x(b + 1) - x(a))}" height="${ambH}" fill="${colour}" fill-opacity="0.16"/>` +
-        `<text x="${n2(x(a) + 3)}" y="${top + 12}" fill="${colour}" font-size="10">${esc(p.label)}</text></g>`,
+        `<rect x="${n2(x(a))}" y="${top}" width="${n2(width)}" height="${orientH}" fill="${colour}" fill-opacity="0.16"/>` +
+        `<rect x="${n2(x(a))}" y="${ambTop}" width="${n2(width)}" height="${ambH}" fill="${colour}" fill-opacity="0.16"/>` +
+        (named ? `<text x="${n2(x(a) + 3)}" y="${top + 12}" fill="${colour}" font-size="10">${esc(p.label)}</text>` : '') +
+        '</g>',
     );
   }
   out.push('</g>');

@@ -166,6 +166,18 @@ describe('standalone figure and dispatcher', () => {
     expect(renderReport(model, 'json')).toBe(renderReportJson(model));
   });
 
+  it('names a phase band only where its name fits inside it', () => {
+    // The same firm with its last phase cut to its final period: a band a few pixels wide.
+    const last = model.phases[model.phases.length - 1]!;
+    const narrow = { ...last, fromPeriod: last.toPeriod };
+    const svg = renderFigureSvg({ ...model, phases: [...model.phases.slice(0, -1), narrow] });
+    const bandNames = [...svg.matchAll(/<text [^>]*font-size="10">([a-z]+)<\/text>/g)].map((m) => m[1]);
+    expect(bandNames).toEqual(model.phases.slice(0, -1).map((p) => p.label));
+    expect(svg).toContain(`<title>${last.label}: `); // its tooltip is still there
+    const full = [...renderFigureSvg(model).matchAll(/<text [^>]*font-size="10">([a-z]+)<\/text>/g)].map((m) => m[1]);
+    expect(full).toEqual(model.phases.map((p) => p.label));
+  });
+
   it('renders a firm with no events without failing', () => {
     const empty = modelFor([]);
     expect(JSON.parse(renderReport(empty, 'json'))).toEqual(expect.objectContaining({ tracks: [], phases: [], pattern: '' }));
