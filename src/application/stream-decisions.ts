@@ -135,7 +135,7 @@ export class StreamDecisions {
           throw err;
         }
       } finally {
-        done?.();
+        done();
       }
     }
   }
