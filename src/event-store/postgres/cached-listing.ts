@@ -28,24 +28,31 @@ const TEXTS_SQL = `SELECT key, doc FROM read_models WHERE collection = $1 AND pa
 
 type Row = [key: string, sortKey: string, doc: string, version?: string];
 
+/** Runs `fn` on one client in a transaction (PostgresDatabase.transaction, bound to a BEGIN). */
+export type Snapshot = <T>(fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
+
+/** The opening statement of the snapshot a versioned listing runs in. */
+export const SNAPSHOT_BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY';
+
 /**
  * A partition's documents through the parsed-document cache, the unchanged ones not parsed again
  * (see parsed-doc-cache.ts). On the pool, a partition the cache holds is listed by row version
  * first, and only the rows whose version changed send their text: a report of a 10,000-event
  * firm read ~10 MB of JSON text per listing to find the one or two new documents (~30 ms of
  * server time and transfer, against ~8 ms for keys and versions). Both queries run in one
- * repeatable-read snapshot, so the listing is one state of the partition.
+ * repeatable-read snapshot, so the listing is one state of the partition. `snapshot` is given
+ * for reads outside our transactions only (see VERSION).
  */
 export async function listThroughCache<T>(
   db: pg.Pool | pg.PoolClient,
   parsed: ParsedDocCache,
   collection: string,
   partition: string,
+  snapshot?: Snapshot,
 ): Promise<ReadModelDoc<T>[]> {
-  const onPool = db instanceof pg.Pool;
-  if (onPool && parsed.holds(collection, partition)) return listByVersion(db, parsed, collection, partition);
+  if (snapshot && parsed.holds(collection, partition)) return listByVersion(snapshot, parsed, collection, partition);
   const { rows } = await db.query<Row>({
-    text: onPool ? LIST_VERSIONED_SQL : LIST_SQL,
+    text: snapshot ? LIST_VERSIONED_SQL : LIST_SQL,
     values: [collection, partition],
     types: JSONB_AS_TEXT,
     rowMode: 'array',
@@ -59,15 +66,11 @@ export async function listThroughCache<T>(
   return rows.map((r, i) => ({ key: r[0], sortKey: r[1], doc: docs[i] as T }));
 }
 
-async function listByVersion<T>(pool: pg.Pool, parsed: ParsedDocCache, collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
-  const client = await pool.connect();
-  let rows: Array<[key: string, sortKey: string, version: string]>;
+async function listByVersion<T>(snapshot: Snapshot, parsed: ParsedDocCache, collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
   const texts = new Map<string, string>();
-  let stale: ReturnType<ParsedDocCache['stale']>;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    ({ rows } = await client.query<[string, string, string]>({ text: VERSIONS_SQL, values: [collection, partition], rowMode: 'array' }));
-    stale = parsed.stale(collection, partition, { length: rows.length, key: (i) => rows[i]![0], version: (i) => rows[i]![2] });
+  const { rows, stale } = await snapshot(async (client) => {
+    const { rows } = await client.query<[key: string, sortKey: string, version: string]>({ text: VERSIONS_SQL, values: [collection, partition], rowMode: 'array' });
+    const stale = parsed.stale(collection, partition, { length: rows.length, key: (i) => rows[i]![0], version: (i) => rows[i]![2] });
     if (stale.keys.length > 0) {
       const found = await client.query<[string, string]>({
         text: TEXTS_SQL,
@@ -77,13 +80,8 @@ async function listByVersion<T>(pool: pg.Pool, parsed: ParsedDocCache, collectio
       });
       for (const [key, text] of found.rows) texts.set(key, text);
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return { rows, stale };
+  });
   const docs = parsed.merge(
     collection,
     partition,

@@ -8,7 +8,7 @@ import {
   type ReadModelTransaction,
 } from '../../projections/read-model-store.port.js';
 import { ParsedDocCache } from '../parsed-doc-cache.js';
-import { LIST_SQL, listThroughCache } from './cached-listing.js';
+import { LIST_SQL, listThroughCache, SNAPSHOT_BEGIN, type Snapshot } from './cached-listing.js';
 import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer, type DrainedWrites } from '../read-model-write-buffer.js';
 import { PostgresDatabase, type PostgresConnection } from './postgres-database.js';
 
@@ -32,9 +32,14 @@ const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
  * The reads, bound to either the pool (outside a transaction) or the transaction's client (so
  * a projection reads its own uncommitted writes). Orderings match the sqlite adapter: the key
  * columns are COLLATE "C", i.e. byte order, like SQLite's BINARY. `cacheFor` says whether a
- * partition's documents go through the parsed-document cache.
+ * partition's documents go through the parsed-document cache; `snapshot` (the pool's reader
+ * only) lets a cached partition be listed by row version.
  */
-function reader(db: Queryable, cacheFor: (collection: string, partition: string) => ParsedDocCache | undefined): ReadModelReader {
+function reader(
+  db: Queryable,
+  cacheFor: (collection: string, partition: string) => ParsedDocCache | undefined,
+  snapshot?: Snapshot,
+): ReadModelReader {
   return {
     async get<T>(collection: string, partition: string, key: string): Promise<T | undefined> {
       const { rows } = await db.query<{ doc: T }>(
@@ -45,7 +50,7 @@ function reader(db: Queryable, cacheFor: (collection: string, partition: string)
     },
     async list<T>(collection: string, partition: string): Promise<ReadModelDoc<T>[]> {
       const parsed = cacheFor(collection, partition);
-      if (parsed) return listThroughCache<T>(db, parsed, collection, partition);
+      if (parsed) return listThroughCache<T>(db, parsed, collection, partition, snapshot);
       const { rows } = await db.query<{ key: string; sort_key: string; doc: T }>(LIST_SQL, [collection, partition]);
       return rows.map((r) => ({ key: r.key, sortKey: r.sort_key, doc: r.doc }));
     },
@@ -207,10 +212,14 @@ export class PostgresReadModelStore implements ReadModelStore {
   /** Pass the event store's `database` to share its pool (and its single `close()`). */
   constructor(connection: PostgresConnection) {
     this.database = PostgresDatabase.from(connection);
-    this.reads = reader(this.database.pool, (collection, partition) => {
-      this.readerPartitions.add(`${collection}\u0000${partition}`);
-      return this.parsed;
-    });
+    this.reads = reader(
+      this.database.pool,
+      (collection, partition) => {
+        this.readerPartitions.add(`${collection}\u0000${partition}`);
+        return this.parsed;
+      },
+      (fn) => this.database.transaction(fn, SNAPSHOT_BEGIN),
+    );
   }
 
   init(): Promise<void> {
