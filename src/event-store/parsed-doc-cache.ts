@@ -1,4 +1,5 @@
 import { deepFreeze } from '../domain/deep-freeze.js';
+import { partitionId } from './partition-id.js';
 
 /**
  * Parsed read-model documents, reused while their stored text is unchanged.
@@ -69,7 +70,7 @@ export class ParsedDocCache {
 
   /** Whether the partition is held, so a version-only listing can stand for most of its texts. */
   holds(collection: string, partition: string): boolean {
-    return this.partitions.has(`${collection}\u0000${partition}`);
+    return this.partitions.has(partitionId(collection, partition));
   }
 
   /**
@@ -78,7 +79,7 @@ export class ParsedDocCache {
    * the same partition that finishes in between cannot change what a held version stands for.
    */
   stale(collection: string, partition: string, rows: Omit<ListedRows, 'text'>): { keys: string[]; base: HeldPartition | undefined } {
-    const base = this.partitions.get(`${collection}\u0000${partition}`);
+    const base = this.partitions.get(partitionId(collection, partition));
     const held = new Map<string, string | undefined>();
     base?.keys.forEach((k, j) => held.set(k, base.versions[j]));
     const keys: string[] = [];
@@ -93,8 +94,8 @@ export class ParsedDocCache {
    * The documents of `rows`, in the same order; a row whose text is the one held, or whose
    * version is held in `base` (default: what is held now), reuses its document.
    */
-  merge(collection: string, partition: string, rows: ListedRows, base: HeldPartition | undefined = this.partitions.get(`${collection}\u0000${partition}`)): unknown[] {
-    const id = `${collection}\u0000${partition}`;
+  merge(collection: string, partition: string, rows: ListedRows, base: HeldPartition | undefined = this.partitions.get(partitionId(collection, partition))): unknown[] {
+    const id = partitionId(collection, partition);
     const held = this.partitions.get(id);
     if (held) this.forget(id, held.keys.length);
     const previous = base;

@@ -1,3 +1,5 @@
+import { partitionId } from './partition-id.js';
+
 /**
  * Partitions a read-model transaction has emptied with `deletePartition`, held back until the
  * transaction lists anything or commits.
@@ -30,12 +32,12 @@ export class PendingPartitionClears {
 
   /** The partition is to be emptied; anything put into it before now no longer survives. */
   clear(collection: string, partition: string): void {
-    this.pending.set(id(collection, partition), { collection, partition, kept: new Set() });
+    this.pending.set(partitionId(collection, partition), { collection, partition, kept: new Set() });
   }
 
   /** A row was written (or deleted) since: record whether it survives a pending clear. */
   wrote(collection: string, partition: string, key: string, kept: boolean): void {
-    const p = this.pending.get(id(collection, partition));
+    const p = this.pending.get(partitionId(collection, partition));
     if (!p) return;
     if (kept) p.kept.add(key);
     else p.kept.delete(key);
@@ -43,7 +45,7 @@ export class PendingPartitionClears {
 
   /** True when a pending clear hides the row from reads inside the transaction. */
   hides(collection: string, partition: string, key: string): boolean {
-    const p = this.pending.get(id(collection, partition));
+    const p = this.pending.get(partitionId(collection, partition));
     return p !== undefined && !p.kept.has(key);
   }
 
@@ -59,5 +61,3 @@ export class PendingPartitionClears {
     return all;
   }
 }
-
-const id = (collection: string, partition: string) => `${collection}\u0000${partition}`;

@@ -1,3 +1,5 @@
+import { partitionId } from './partition-id.js';
+
 /**
  * Writes of one read-model transaction (`put`, `delete`, `deletePartition`) held back and
  * coalesced, so a client-server adapter can send a batch of them as a few set-based statements
@@ -86,4 +88,3 @@ export class ReadModelWriteBuffer {
 export const MAX_BUFFERED_ROWS = 5_000;
 
 const rowId = (collection: string, partition: string, key: string) => `${collection}\u0000${partition}\u0000${key}`;
-const partitionId = (collection: string, partition: string) => `${collection}\u0000${partition}`;

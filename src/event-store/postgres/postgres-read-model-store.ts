@@ -11,6 +11,7 @@ import { ParsedDocCache } from '../parsed-doc-cache.js';
 import { LIST_SQL, listThroughCache, SNAPSHOT_BEGIN, type Snapshot } from './cached-listing.js';
 import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer, type DrainedWrites } from '../read-model-write-buffer.js';
 import { PostgresDatabase, type PostgresConnection } from './postgres-database.js';
+import { partitionId } from '../partition-id.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -215,7 +216,7 @@ export class PostgresReadModelStore implements ReadModelStore {
     this.reads = reader(
       this.database.pool,
       (collection, partition) => {
-        this.readerPartitions.add(`${collection}\u0000${partition}`);
+        this.readerPartitions.add(partitionId(collection, partition));
         return this.parsed;
       },
       (fn) => this.database.transaction(fn, SNAPSHOT_BEGIN),
@@ -249,7 +250,7 @@ export class PostgresReadModelStore implements ReadModelStore {
       // analysis-memo.ts); the others are parsed and not kept, as in the sqlite adapter's
       // listInTransaction. Uncommitted text is safe to keep: the cache checks every row's text.
       const tx = writer(client, (collection, partition) =>
-        this.readerPartitions.has(`${collection}\u0000${partition}`) ? this.parsed : undefined,
+        this.readerPartitions.has(partitionId(collection, partition)) ? this.parsed : undefined,
       );
       this.open.add(tx);
       try {

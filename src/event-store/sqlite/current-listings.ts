@@ -1,5 +1,6 @@
 import { deepFreeze } from '../../domain/deep-freeze.js';
 import type { ReadModelDoc } from '../../projections/read-model-store.port.js';
+import { partitionId } from '../partition-id.js';
 
 /** What a listing is kept current from: the connection's data version and single rows. */
 export interface RowSource {
@@ -46,7 +47,7 @@ export class CurrentListings {
 
   /** The partition's rows in list order, if its last listing can be brought up to date. */
   current(collection: string, partition: string, source: RowSource): ReadModelDoc<unknown>[] | undefined {
-    const id = idOf(collection, partition);
+    const id = partitionId(collection, partition);
     const held = this.held.get(id);
     if (!held) return undefined;
     if (held.dirty === 'all' || held.dirty.size > this.maxDirty || source.dataVersion() !== held.dataVersion) {
@@ -68,7 +69,7 @@ export class CurrentListings {
    * before the rows, so a commit in between makes it stale rather than wrongly current.
    */
   remember(collection: string, partition: string, dataVersion: number, listed: readonly ReadModelDoc<unknown>[], texts: readonly string[]): void {
-    const id = idOf(collection, partition);
+    const id = partitionId(collection, partition);
     this.drop(id);
     const rows = listed.map((l, i) => ({ listed: Object.freeze(l), text: texts[i]! }));
     this.held.set(id, { dataVersion, rows, dirty: new Set() });
@@ -80,17 +81,19 @@ export class CurrentListings {
   }
 
   wrote(collection: string, partition: string, key: string): void {
-    const held = this.held.get(idOf(collection, partition));
+    const held = this.held.get(partitionId(collection, partition));
     if (held && held.dirty !== 'all') held.dirty.add(key);
   }
 
   cleared(collection: string, partition: string): void {
-    const held = this.held.get(idOf(collection, partition));
+    const held = this.held.get(partitionId(collection, partition));
     if (held) held.dirty = 'all';
   }
 
   truncated(collection: string): void {
-    for (const id of [...this.held.keys()]) if (id.startsWith(`${collection}\u0000`)) this.drop(id);
+    // Every partition id of the collection starts with its id for the empty partition name.
+    const prefix = partitionId(collection, '');
+    for (const id of [...this.held.keys()]) if (id.startsWith(prefix)) this.drop(id);
   }
 
   forgetAll(): void {
@@ -104,8 +107,6 @@ export class CurrentListings {
     this.size -= held.rows.length;
   }
 }
-
-const idOf = (collection: string, partition: string): string => `${collection}\u0000${partition}`;
 
 /** Puts one written key's current row (or its absence) in its place in list order. */
 function refresh(rows: HeldRow[], collection: string, partition: string, key: string, source: RowSource): void {
