@@ -54,14 +54,9 @@ export class StreamDecisions {
 
   async state<S, E>(streamId: string, decider: Decider<unknown, S, E, any>): Promise<{ state: S; revision: number }> {
     const cached = this.cache.get(streamId);
-    let state = (cached?.state as S | undefined) ?? decider.initialState();
-    let revision = cached?.revision ?? -1;
-    for await (const e of this.store.readStream(streamId, { fromRevision: revision + 1 })) {
-      state = decider.evolve(state, { type: e.type, data: e.data, id: e.id } as unknown as E & { id: string });
-      revision = e.revision;
-    }
-    this.remember(streamId, state, revision);
-    return { state, revision };
+    const folded = await this.fold(streamId, decider, (cached?.state as S | undefined) ?? decider.initialState(), cached?.revision ?? -1);
+    this.remember(streamId, folded.state, folded.revision);
+    return folded;
   }
 
   /**
@@ -70,10 +65,13 @@ export class StreamDecisions {
    * state that single commands decide on, so none of them sees what this caller has decided but
    * not appended.
    */
-  async freshState<S, E>(streamId: string, decider: Decider<unknown, S, E, any>): Promise<{ state: S; revision: number }> {
-    let state = decider.initialState();
-    let revision = -1;
-    for await (const e of this.store.readStream(streamId)) {
+  freshState<S, E>(streamId: string, decider: Decider<unknown, S, E, any>): Promise<{ state: S; revision: number }> {
+    return this.fold(streamId, decider, decider.initialState(), -1);
+  }
+
+  /** `state` at `revision`, evolved with the stream's events after it. */
+  private async fold<S, E>(streamId: string, decider: Decider<unknown, S, E, any>, state: S, revision: number): Promise<{ state: S; revision: number }> {
+    for await (const e of this.store.readStream(streamId, { fromRevision: revision + 1 })) {
       state = decider.evolve(state, { type: e.type, data: e.data, id: e.id } as unknown as E & { id: string });
       revision = e.revision;
     }

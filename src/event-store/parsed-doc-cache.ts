@@ -25,13 +25,13 @@ interface Listed {
   readonly docs: unknown[];
 }
 
+/** A partition as this cache held it at some moment (opaque to callers). */
+export type HeldPartition = Listed;
+
 /**
  * One partition's rows as just read: key, and either the text, or a version that may stand for
  * the text when it is the version this cache holds (then `text` is asked for only otherwise).
  */
-/** A partition as this cache held it at some moment (opaque to callers). */
-export type HeldPartition = Listed;
-
 export interface ListedRows {
   readonly length: number;
   key(i: number): string;
@@ -92,13 +92,17 @@ export class ParsedDocCache {
 
   /**
    * The documents of `rows`, in the same order; a row whose text is the one held, or whose
-   * version is held in `base` (default: what is held now), reuses its document.
+   * version is held in `previous` (default: what is held now), reuses its document.
    */
-  merge(collection: string, partition: string, rows: ListedRows, base: HeldPartition | undefined = this.partitions.get(partitionId(collection, partition))): unknown[] {
+  merge(
+    collection: string,
+    partition: string,
+    rows: ListedRows,
+    previous: HeldPartition | undefined = this.partitions.get(partitionId(collection, partition)),
+  ): unknown[] {
     const id = partitionId(collection, partition);
     const held = this.partitions.get(id);
     if (held) this.forget(id, held.keys.length);
-    const previous = base;
     const textAt = (i: number): string => {
       const text = rows.text(i);
       if (text === undefined) throw new Error(`read model ${collection}/${partition}: no text for ${rows.key(i)}`);
