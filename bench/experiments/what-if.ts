@@ -38,7 +38,7 @@ const mutable = analysisProjection as { apply: typeof analysisProjection.apply; 
 if (variants.has('noanalysis')) {
   // As if the analysis projection were caught up in the background instead of inline.
   mutable.apply = async () => undefined;
-  mutable.settle = async () => undefined;
+  mutable.settle = async () => true;
 }
 if (variants.has('rowid')) {
   const migrate = SqliteDatabase.prototype.migrate;

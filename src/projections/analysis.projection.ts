@@ -6,7 +6,7 @@ import type { DeclaredPhase, TimelineEntry } from '../domain/timeline.js';
 import type { PhaseLabel } from '../domain/vocabulary.js';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { ALL, COLLECTIONS } from './collections.js';
-import type { Projection } from './projection.js';
+import type { Projection, SettleBudget } from './projection.js';
 import type { ReadModelTransaction } from './read-model-store.port.js';
 
 export interface StoredTrackPoint {
@@ -49,11 +49,15 @@ export const analysisProjection: Projection = {
     }
     for (const firm of touched) await tx.put(COLLECTIONS.analysisPending, ALL, firm, firm, { firm });
   },
-  async settle(tx: ReadModelTransaction) {
-    for (const { key: firm } of await tx.list(COLLECTIONS.analysisPending, ALL)) {
+  async settle(tx: ReadModelTransaction, budget: SettleBudget) {
+    const marked = await tx.list(COLLECTIONS.analysisPending, ALL);
+    for (let i = 0; i < marked.length; i++) {
+      const firm = marked[i]!.key;
       await recompute(tx, firm);
       await tx.delete(COLLECTIONS.analysisPending, ALL, firm);
+      if (i < marked.length - 1 && budget.spent()) return false;
     }
+    return true;
   },
 };
 
