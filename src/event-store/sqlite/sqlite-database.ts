@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { sqliteMigrations } from '../../../migrations/sqlite/index.js';
 import { AsyncMutex } from '../async-mutex.js';
 import { migrateToLatest } from '../migrate.js';
+import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 /**
  * One SQLite file holding the event log and the read models. WAL mode with
@@ -22,6 +23,7 @@ export class SqliteDatabase {
    */
   openTransaction: object | undefined;
   private migrated: Promise<void> | undefined;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(path: string) {
     this.path = path === ':memory:' ? path : resolve(path);
@@ -31,7 +33,9 @@ export class SqliteDatabase {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('wal_autocheckpoint = 10000');
+    // Checkpoints run off the event loop (WalCheckpointer); the automatic one only bounds the WAL.
+    this.db.pragma(`wal_autocheckpoint = ${this.path === ':memory:' ? 10_000 : BACKSTOP_PAGES}`);
+    if (this.path !== ':memory:') this.checkpointer = new WalCheckpointer(this.path);
   }
 
   /** Applies pending migrations once per process; later calls wait for the first. */
@@ -45,6 +49,7 @@ export class SqliteDatabase {
   }
 
   close(): void {
+    this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }
