@@ -387,6 +387,8 @@ export class ProjectionRunner {
   /** The timer's settle, while it runs (one at a time; it goes on until nothing is marked). */
   private settling: Promise<void> | undefined;
 
+  /** SETTLE_SLICE_MS; a test sets 0 to settle one firm per transaction. */
+  settleSliceMs = SETTLE_SLICE_MS;
   /** Event-loop time the last timer settle took, all slices together. */
   private lastSettleMs = 0;
 
@@ -415,14 +417,14 @@ export class ProjectionRunner {
    * 20 firms of a few thousand events, 100–300 ms during which no request was answered. Between
    * slices, commands and requests that arrived meanwhile go first.
    */
-  private async settleInSlices(): Promise<void> {
+  async settleInSlices(): Promise<void> {
     let spent = 0;
     for (;;) {
       let done = true;
       // deferSettle: a catch-up this pass makes for commands that came in leaves its settle to us.
       await this.exclusive({ deferSettle: true }, async () => {
         const started = performance.now();
-        done = await this.settle(SETTLE_SLICE_MS);
+        done = await this.settle(this.settleSliceMs);
         spent += performance.now() - started;
       });
       this.lastSettleMs = spent;

@@ -154,6 +154,28 @@ describe('settling after single commands', () => {
     expect(await t.readModels.list('analysis-pending', '_')).toEqual([]);
   });
 
+  it('the deferred settle takes turns with commands: one sent meanwhile is answered before every firm is re-analysed', async () => {
+    t = await tempApp();
+    (t.runner as unknown as { settleSoon(): void }).settleSoon = () => undefined; // only the settle this test starts
+    const firms = ['f1', 'f2', 'f3', 'f4', 'f5', 'f6'];
+    for (const firm of [...firms, 'f0']) await t.commands.execute(new RegisterFirmCommand(firm, 's1'));
+    for (const firm of firms) {
+      await t.commands.execute(new LogEventCommand({ firm, kind: 'strategy-decision', occurred: '2002', title: 'Cost leader', orientation: -2 }));
+    }
+    const marked = async () => (await t!.readModels.list('analysis-pending', '_')).map((d) => d.key);
+    expect(await marked()).toEqual(firms);
+
+    t.runner.settleSliceMs = 0; // one firm per transaction
+    const settling = t.runner.settleInSlices();
+    await t.commands.execute(new LogEventCommand({ firm: 'f0', kind: 'strategy-decision', occurred: '2003', title: 'Tailor', orientation: 2 }));
+    // Answered while firms logged before it are still waiting: the settle did not hold it up.
+    expect((await marked()).filter((f) => f !== 'f0').length).toBeGreaterThan(0);
+
+    await settling;
+    expect(await marked()).toEqual([]); // f0, marked meanwhile, was settled too
+    expect((await t.readModels.list('analysis', '_')).map((d) => d.key)).toEqual(['f0', ...firms]);
+  });
+
   it('closing the application (a CLI command ending) settles what its last command deferred', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-settle-'));
     const path = join(dir, 'strata.db');
