@@ -37,6 +37,7 @@ export const SETTLE_SLICE_MS = 5;
 /** Quiet time after the last logged event before its firm is re-analysed (see settleSoon). */
 export const SETTLE_QUIET_MS = 250;
 export const SETTLE_BACKOFF = 4;
+export const SETTLE_MAX_QUIET_MS = 2_000;
 
 /** Thrown inside a batch's transaction when another process moved a checkpoint first: roll back, re-read, go again. */
 class CheckpointMoved extends Error {}
@@ -397,10 +398,12 @@ export class ProjectionRunner {
    * moment is at least SETTLE_QUIET_MS, and at least SETTLE_BACKOFF times what the last settle
    * took: under logging that only pauses briefly (a client sending a burst every second) the
    * re-analysis of growing firms then takes at most about a fifth of the time, not most of it.
+   * Capped (SETTLE_MAX_QUIET_MS), so one large settle (after an import) does not leave the next
+   * single event unsettled for long.
    */
   private settleSoon(): void {
     if (this.settleTimer) clearTimeout(this.settleTimer);
-    const quiet = Math.max(SETTLE_QUIET_MS, SETTLE_BACKOFF * this.lastSettleMs);
+    const quiet = Math.min(SETTLE_MAX_QUIET_MS, Math.max(SETTLE_QUIET_MS, SETTLE_BACKOFF * this.lastSettleMs));
     this.settleTimer = setTimeout(() => {
       this.settleTimer = undefined;
       this.settling ??= this.settleInSlices()
