@@ -95,6 +95,12 @@ export interface EventStore {
    * request leaves the transaction as it was before the call.
    */
   appendManyWithin?(tx: ReadModelTransaction, requests: readonly AppendRequest[]): Promise<AppendResult[]>;
+  /**
+   * Optional, with appendManyWithin: the events at global positions (after, head], exactly as
+   * readAll would return them, when every one of them was appended within `tx` by this store;
+   * undefined otherwise (the caller reads them).
+   */
+  appendedWithin?(tx: ReadModelTransaction, after: number, head: number): readonly StoredEvent[] | undefined;
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   /**

@@ -182,8 +182,9 @@ export class ProjectionRunner {
       for (const r of results) if (r.appended > 0) head = Math.max(head, r.lastGlobalPosition);
       if (head === 0) head = await this.store.headPosition();
       if (head - from > this.batchSize) return; // far behind: a normal catch-up, after the commit
-      const events: StoredEvent[] = [];
-      if (head > from) {
+      // What this transaction appended is handed over as written; anything else is read.
+      const events: StoredEvent[] = head > from ? [...(this.store.appendedWithin?.(tx, from, head) ?? [])] : [];
+      if (head > from && !events.length) {
         for await (const e of this.store.readAll({ after: from, batchSize: head - from })) {
           if (e.globalPosition > head) break;
           events.push(e);

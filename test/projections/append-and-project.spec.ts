@@ -83,6 +83,31 @@ describe('a single command on SQLite appends and projects in one transaction', (
     await expectConsistent(t);
   });
 
+  it('hands the projections what it appended exactly as a read returns it, leaving out a refused request\'s events', async () => {
+    const t = await app();
+    const store = t.store as SqliteEventStore;
+    const before = await store.headPosition();
+    const event = (id: string, data: unknown) => ({ id, type: 'note', data, metadata: { recordedBy: 'test' } });
+    await t.readModels.transaction(async (tx) => {
+      await store.appendManyWithin(tx, [{ streamId: 'a', expectedVersion: 'no-stream', events: [event(randomUUID(), { when: new Date(0), gone: undefined, n: 1 })] }]);
+      // Refused (wrong expected version): its savepoint rolls back, and its event must not be handed over.
+      await expect(store.appendManyWithin(tx, [{ streamId: 'a', expectedVersion: 5, events: [event(randomUUID(), { n: 2 })] }])).rejects.toThrow();
+      await store.appendManyWithin(tx, [{ streamId: 'b', expectedVersion: 'any', events: [event(randomUUID(), { n: 3 }), event(randomUUID(), { n: 4 })] }]);
+      const head = await store.headPosition();
+      expect(head).toBe(before + 3);
+      const read = await collect(store.readAll({ after: before }));
+      expect(store.appendedWithin(tx, before, head)).toEqual(read);
+      expect(read.map((e) => e.data)).toEqual([{ when: new Date(0).toISOString(), n: 1 }, { n: 3 }, { n: 4 }]);
+      expect(store.appendedWithin(tx, before + 1, head)).toEqual(read.slice(1));
+      // A range that starts before what this transaction wrote is not handed over.
+      expect(store.appendedWithin(tx, before - 1, head)).toBeUndefined();
+    });
+    // Another transaction gets nothing of the last one's.
+    await t.readModels.transaction(async (tx) => {
+      expect(store.appendedWithin(tx, before, before + 3)).toBeUndefined();
+    });
+  });
+
   it('applies, in the same transaction, what another handle appended before and nobody projected yet', async () => {
     const path = tempPath();
     const t = await app(path);

@@ -49,6 +49,14 @@ export class SqliteEventStore implements EventStore {
   readonly name = 'sqlite';
   readonly capabilities: EventStoreCapabilities = { atomicMultiStreamAppend: true, sharedReadModelDatabase: true };
   private statements: ReturnType<SqliteEventStore['prepare']> | undefined;
+  /**
+   * What appendManyWithin wrote in the open read-model transaction, in global order: the runner
+   * projects these instead of reading them back (appendedWithin). Kept per transaction object,
+   * so a transaction that rolled back leaves nothing behind for the next.
+   */
+  private written: { tx: ReadModelTransaction; events: StoredEvent[] } | undefined;
+  /** Set while appendManyWithin runs: appendOne records what it inserts here. */
+  private recording: StoredEvent[] | undefined;
 
   constructor(readonly database: SqliteDatabase) {}
 
@@ -128,16 +136,13 @@ export class SqliteEventStore implements EventStore {
       if (ids.has(e.id)) throw new DuplicateEventIdError(e.id, 'twice in the same append');
       ids.add(e.id);
       revision += 1;
-      const info = this.s.insert.run(
-        e.id,
-        streamId,
-        revision,
-        e.type,
-        JSON.stringify(e.data),
-        JSON.stringify(e.metadata),
-        e.recordedAt ?? recordedAt,
-      );
+      const data = JSON.stringify(e.data);
+      const metadata = JSON.stringify(e.metadata);
+      const at = e.recordedAt ?? recordedAt;
+      const info = this.s.insert.run(e.id, streamId, revision, e.type, data, metadata, at);
       position = Number(info.lastInsertRowid);
+      // Parsed from the very text stored, so it equals what a read returns.
+      this.recording?.push(toStored({ global_position: position, event_id: e.id, stream_id: streamId, stream_revision: revision, type: e.type, data, metadata, recorded_at: at }));
     }
     return {
       streamId,
@@ -160,7 +165,28 @@ export class SqliteEventStore implements EventStore {
     if (this.database.openTransaction !== tx || !this.database.db.inTransaction) {
       throw new Error('appendManyWithin: not inside an open read-model transaction of this database');
     }
-    return this.s.appendAll(reqs(requests));
+    const recorded: StoredEvent[] = [];
+    this.recording = recorded;
+    let results: AppendResult[];
+    try {
+      results = this.s.appendAll(reqs(requests));
+    } finally {
+      this.recording = undefined;
+    }
+    // Only now: a refused request's savepoint rolled its rows back, and they were never kept.
+    if (this.written?.tx !== tx) this.written = { tx, events: [] };
+    for (const e of recorded) this.written.events.push(e);
+    return results;
+  }
+
+  appendedWithin(tx: ReadModelTransaction, after: number, head: number): readonly StoredEvent[] | undefined {
+    if (this.written?.tx !== tx || this.database.openTransaction !== tx) return undefined;
+    const events = this.written.events;
+    const first = events.findIndex((e) => e.globalPosition === after + 1);
+    if (first < 0) return undefined;
+    const span = events.slice(first, first + (head - after));
+    // Consecutive positions (after, head]: nothing another writer put in between.
+    return span.length === head - after && span.every((e, i) => e.globalPosition === after + 1 + i) ? span : undefined;
   }
 
   private lastPosition(streamId: string): number {
