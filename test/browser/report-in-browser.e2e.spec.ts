@@ -75,13 +75,13 @@ suite('report and docs in a browser', () => {
     expect(errors).toEqual([]);
   });
 
-  it('serves Swagger UI from this machine, listing the event routes', async () => {
+  it.each(['/docs', '/docs/'])('serves Swagger UI at %s from this machine, listing the event routes', async (docs) => {
     const page = await browser.newPage();
     const external: string[] = [];
     page.on('request', (r) => {
       if (!r.url().startsWith(base) && !r.url().startsWith('data:')) external.push(r.url());
     });
-    await page.goto(`${base}/docs`);
+    await page.goto(`${base}${docs}`);
     await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
     const paths = await page.locator('.opblock-summary-path').allTextContents();
     expect(paths.map((p) => p.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/firms/{firm}/events', '/firms/{firm}/report']));

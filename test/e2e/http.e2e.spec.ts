@@ -1,12 +1,15 @@
 /**
  * The HTTP API in-process with supertest: health, OpenAPI, creating studies and firms,
- * logging every kind, idempotent ids, timeline, report formats and tracks.
+ * logging every kind, idempotent ids, timeline, report formats, comparison, exports and tracks.
  */
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import request from 'supertest';
 import { resolveConfig } from '../../src/application/config.js';
+import { CompareQuery, ExportEventsQuery, ExportSequencesQuery } from '../../src/application/queries/export.queries.js';
+import { GetReportQuery } from '../../src/application/queries/report.query.js';
 import { createHttpApp } from '../../src/http/create-http-app.js';
 import { tmpDb, UUID, type TmpDb } from './support.js';
 
@@ -40,6 +43,25 @@ describe('health and docs', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toContain('<title>Swagger UI</title>');
     expect(res.text).toContain('swagger-ui');
+  });
+
+  it('GET /docs/ serves the page too, and the Swagger UI files it links to', async () => {
+    const res = await http.get('/docs/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    // Relative to /docs/, so without the docs/ prefix that the page at /docs needs.
+    expect(res.text).toContain('href="./swagger-ui.css"');
+    expect((await http.get('/docs')).text).toContain('href="./docs/swagger-ui.css"');
+    for (const [path, type] of [
+      ['/docs/swagger-ui.css', /^text\/css/],
+      ['/docs/swagger-ui-bundle.js', /javascript/],
+      ['/docs/swagger-ui-init.js', /^application\/javascript; charset=utf-8$/],
+      ['/docs/favicon-32x32.png', /^image\/png$/],
+    ] as const) {
+      const asset = await http.get(path);
+      expect([path, asset.status]).toEqual([path, 200]);
+      expect(asset.headers['content-type']).toMatch(type);
+    }
   });
 
   it('GET /docs-json is an OpenAPI 3 document with the event body schema', async () => {
@@ -233,6 +255,36 @@ describe('reading', () => {
     expect(svg.status).toBe(200);
     expect(svg.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
     expect(svg.body as string).toContain('<svg');
+  });
+
+  it('reports, the comparison and the exports are sent byte for byte as rendered, with their content types', async () => {
+    const queries = app.get(QueryBus);
+    const report = async (format: string) => (await queries.execute(new GetReportQuery('ravn', format))).bytes;
+    const text = async (body: Promise<{ body: string }>) => Buffer.from((await body).body, 'utf8');
+    const cases: Array<[string, string, () => Promise<Buffer>]> = [
+      ['/firms/ravn/report', 'text/markdown; charset=utf-8', () => report('md')],
+      ['/firms/ravn/report?format=json', 'application/json; charset=utf-8', () => report('json')],
+      ['/firms/ravn/report?format=html', 'text/html; charset=utf-8', () => report('html')],
+      ['/firms/ravn/report?format=svg', 'image/svg+xml; charset=utf-8', () => report('svg')],
+      ['/compare', 'text/markdown; charset=utf-8', () => text(queries.execute(new CompareQuery('md')))],
+      ['/compare?format=json', 'application/json; charset=utf-8', () => text(queries.execute(new CompareQuery('json')))],
+      ['/compare?format=html', 'text/html; charset=utf-8', () => text(queries.execute(new CompareQuery('html')))],
+      ['/export/events', 'application/x-ndjson; charset=utf-8', () => text(queries.execute(new ExportEventsQuery('jsonl')))],
+      ['/export/events?format=csv', 'text/csv; charset=utf-8', () => text(queries.execute(new ExportEventsQuery('csv')))],
+      ['/export/sequences', 'text/csv; charset=utf-8', () => text(queries.execute(new ExportSequencesQuery()))],
+    ];
+    for (const [path, type, rendered] of cases) {
+      const res = await http.get(path).buffer(true).parse((stream, done) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      expect([path, res.status, res.headers['content-type']]).toEqual([path, 200, type]);
+      const expected = await rendered();
+      expect(expected.length).toBeGreaterThan(0);
+      expect((res.body as Buffer).equals(expected)).toBe(true);
+      expect(Number(res.headers['content-length'])).toBe(expected.length);
+    }
   });
 
   it('?format=pdf is 400 naming format; ?period=decade is 400 naming period', async () => {

@@ -20,7 +20,7 @@ export function registerServeCommand(program: Command, io: Io): void {
           throw new UsageError(`--follow-interval must be a whole number of milliseconds, 10..3600000 (got "${opts.followInterval}")`);
         }
         const config = resolveConfig(cmd.optsWithGlobals());
-        // The HTTP stack (express, swagger) loads only for `serve`, keeping other commands quick to start.
+        // The HTTP stack (Fastify, Swagger) loads only for `serve`, keeping other commands quick to start.
         const { createHttpApp } = await import('../../http/create-http-app.js');
         const app = await createHttpApp(config);
         await app.listen(port, opts.host);

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CompareQuery, ExportEventsQuery, ExportSequencesQuery } from '../../application/queries/export.queries.js';
 import { InvalidInputError } from '../../domain/errors.js';
 
@@ -23,27 +23,27 @@ export class CompareController {
   @ApiQuery({ name: 'study', required: false })
   @ApiQuery({ name: 'period', required: false, enum: ['month', 'quarter', 'year'] })
   @ApiProduces('text/markdown', 'application/json', 'text/html')
-  async compare(@Res() res: Response, @Query('format') format = 'md', @Query('study') study?: string, @Query('period') p?: string) {
+  async compare(@Res() reply: FastifyReply, @Query('format') format = 'md', @Query('study') study?: string, @Query('period') p?: string) {
     const r = await this.queries.execute(new CompareQuery(format, study || undefined, period(p)));
-    res.status(200).type(r.contentType).send(r.body);
+    reply.code(200).type(r.contentType).send(r.body);
   }
 
   @Get('export/events')
   @ApiQuery({ name: 'format', required: false, enum: ['jsonl', 'csv'] })
   @ApiQuery({ name: 'study', required: false })
   @ApiQuery({ name: 'firm', required: false })
-  async events(@Res() res: Response, @Query('format') format = 'jsonl', @Query('study') study?: string, @Query('firm') firm?: string) {
+  async events(@Res() reply: FastifyReply, @Query('format') format = 'jsonl', @Query('study') study?: string, @Query('firm') firm?: string) {
     const r = await this.queries.execute(new ExportEventsQuery(format, firm || undefined, study || undefined));
-    res.status(200).type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8').send(r.body);
+    reply.code(200).type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8').send(r.body);
   }
 
   @Get('export/sequences')
   @ApiQuery({ name: 'study', required: false })
   @ApiQuery({ name: 'period', required: false, enum: ['month', 'quarter', 'year'] })
   @ApiQuery({ name: 'align', required: false, enum: ['calendar', 'start'] })
-  async sequences(@Res() res: Response, @Query('study') study?: string, @Query('period') p?: string, @Query('align') align = 'calendar') {
+  async sequences(@Res() reply: FastifyReply, @Query('study') study?: string, @Query('period') p?: string, @Query('align') align = 'calendar') {
     if (align !== 'calendar' && align !== 'start') throw InvalidInputError.field('align', 'must be calendar or start');
     const r = await this.queries.execute(new ExportSequencesQuery(study || undefined, period(p), align));
-    res.status(200).type('text/csv; charset=utf-8').send(r.body);
+    reply.code(200).type('text/csv; charset=utf-8').send(r.body);
   }
 }

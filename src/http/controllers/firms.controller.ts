@@ -13,7 +13,7 @@ import {
   OmitType,
 } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DeclarePhaseCommand, LogEventCommand } from '../../application/commands/log-event.commands.js';
 import { RegisterFirmCommand } from '../../application/commands/study-and-firm.commands.js';
 import { DeclarePhaseDto, RegisterFirmDto } from '../../application/dto/catalog.dto.js';
@@ -120,7 +120,7 @@ export class FirmsController {
   @ApiProduces('text/markdown', 'application/json', 'text/html', 'image/svg+xml')
   async report(
     @Param('firm') firm: string,
-    @Res() res: Response,
+    @Res() reply: FastifyReply,
     @Query('format') format = 'md',
     @Query('asOf') asOf?: string,
     @Query('period') period?: string,
@@ -132,6 +132,6 @@ export class FirmsController {
     const params = period ? { granularity: period as 'month' | 'quarter' | 'year' } : {};
     const report = await this.queries.execute(new GetReportQuery(firm, format, asOf || undefined, params, knownAt || undefined));
     // bytes, not body: the HTML report is rendered to bytes, and a string would be encoded again.
-    res.status(200).type(report.contentType).send(report.bytes);
+    reply.code(200).type(report.contentType).send(report.bytes);
   }
 }
