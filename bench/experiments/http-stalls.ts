@@ -3,6 +3,7 @@
  * in a child process, as the bench does) and logs every event-loop stall over a threshold, with
  * the slowest SQLite statements that ran during it.
  * `node dist/bench/experiments/http-stalls.js [rate=1000] [seconds=10] [runs=3]`
+ * NO_AUTOCHECKPOINT=1 turns SQLite's own automatic checkpoint off (the bound the worker leaves).
  */
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
