@@ -1,4 +1,5 @@
 import type { AppendRequest, AppendResult, EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import { DeferredSettle, SETTLE_SLICE_MS } from './deferred-settle.js';
 import { GroupCommit, type Append, type JoinedOutcome } from './group-commit.js';
 import { UNLIMITED_SETTLE, type Projection, type SettleBudget } from './projection.js';
 import { followLog, type Follower, type FollowOptions } from './log-follower.js';
@@ -26,18 +27,6 @@ export interface ProjectionStatus {
  * alike. One batch is held at a time (two pages being read on PostgreSQL).
  */
 export const REBUILD_BATCH_SIZE = 2_000;
-
-/**
- * How long one transaction of the deferred settle may run before it yields to requests waiting
- * (it finishes the firm in hand first). Short enough that a request waits little more than one
- * firm's re-analysis; long enough that a settle of many small firms does not pay a commit each.
- */
-export const SETTLE_SLICE_MS = 5;
-
-/** Quiet time after the last logged event before its firm is re-analysed (see settleSoon). */
-export const SETTLE_QUIET_MS = 250;
-export const SETTLE_BACKOFF = 4;
-export const SETTLE_MAX_QUIET_MS = 2_000;
 
 /** Thrown inside a batch's transaction when another process moved a checkpoint first: roll back, re-read, go again. */
 class CheckpointMoved extends Error {}
@@ -183,14 +172,7 @@ export class ProjectionRunner {
       if (head === 0) head = await this.store.headPosition();
       if (head - from > this.batchSize) return; // far behind: a normal catch-up, after the commit
       // What this transaction appended is handed over as written; anything else is read.
-      const events: StoredEvent[] = head > from ? [...(this.store.appendedWithin?.(tx, from, head) ?? [])] : [];
-      if (head > from && !events.length) {
-        for await (const e of this.store.readAll({ after: from, batchSize: head - from })) {
-          if (e.globalPosition > head) break;
-          events.push(e);
-          if (e.globalPosition === head) break; // no need to ask for the (empty) next page
-        }
-      }
+      const events = head > from ? (this.store.appendedWithin?.(tx, from, head) ?? (await this.readRange(from, head))) : [];
       if (events.length) await this.applyBatch(tx, positions, events, true);
       applied = events.length;
       projected = positions;
@@ -198,6 +180,17 @@ export class ProjectionRunner {
     if (!projected) return { projected: false, applied: 0 };
     this.known = projected;
     return { projected: true, applied };
+  }
+
+  /** The events at positions (after, head], read from the log. */
+  private async readRange(after: number, head: number): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    for await (const e of this.store.readAll({ after, batchSize: head - after })) {
+      if (e.globalPosition > head) break;
+      events.push(e);
+      if (e.globalPosition === head) break; // no need to ask for the (empty) next page
+    }
+    return events;
   }
 
   /**
@@ -225,14 +218,12 @@ export class ProjectionRunner {
     await Promise.all([...this.followers].map((f) => f.stop()));
     await this.group.idle();
     await this.running?.catch(() => undefined);
-    if (this.settleTimer) {
+    if (this.deferred.cancel()) {
       // A CLI command exits right after its write: settle its deferred analysis now, so the
       // next command (or a reader in another process) does not inherit the marks.
-      clearTimeout(this.settleTimer);
-      this.settleTimer = undefined;
       await this.settleNow().catch(() => undefined); // the marks stay; the next start redoes them
     }
-    await this.settling;
+    await this.deferred.idle();
   }
 
   /** Truncates the named projections (all when none are named) and replays the whole log into them. */
@@ -257,7 +248,7 @@ export class ProjectionRunner {
   }
 
   /** One single-flight run of catch-up passes, after an optional step (a truncation). */
-  private pass(options: RunnerOptions, before?: () => Promise<void>): Promise<void> {
+  private pass(options: RunnerOptions, before?: () => Promise<unknown>): Promise<void> {
     const run = (async () => {
       try {
         if (before) await before();
@@ -274,7 +265,7 @@ export class ProjectionRunner {
   }
 
   /** Waits for the run in flight (whatever its outcome), then runs `before` and a catch-up as the only run. */
-  private async exclusive(options: RunnerOptions, before: () => Promise<void>): Promise<void> {
+  private async exclusive(options: RunnerOptions, before: () => Promise<unknown>): Promise<void> {
     while (this.running) await this.running.catch(() => undefined);
     await this.pass(options, before);
   }
@@ -380,61 +371,32 @@ export class ProjectionRunner {
 
   /** Brings deferred work up to date now (after any catch-up in flight). */
   async settleNow(): Promise<void> {
-    await this.exclusive({}, async () => {
-      await this.settle();
-    });
+    await this.exclusive({}, () => this.settle());
   }
-
-  private settleTimer: NodeJS.Timeout | undefined;
-  /** The timer's settle, while it runs (one at a time; it goes on until nothing is marked). */
-  private settling: Promise<void> | undefined;
 
   /** SETTLE_SLICE_MS; a test sets 0 to settle one firm per transaction. */
   settleSliceMs = SETTLE_SLICE_MS;
-  /** Event-loop time the last timer settle took, all slices together. */
-  private lastSettleMs = 0;
 
-  /**
-   * Settles once things are quiet for a moment; a burst of logged events is settled once. The
-   * moment is at least SETTLE_QUIET_MS, and at least SETTLE_BACKOFF times what the last settle
-   * took: under logging that only pauses briefly (a client sending a burst every second) the
-   * re-analysis of growing firms then takes at most about a fifth of the time, not most of it.
-   * Capped (SETTLE_MAX_QUIET_MS), so one large settle (after an import) does not leave the next
-   * single event unsettled for long.
-   */
+  private readonly deferred = new DeferredSettle(async () => {
+    let done = true;
+    let spentMs = 0;
+    // deferSettle: a catch-up this pass makes for commands that came in leaves its settle to us.
+    await this.exclusive({ deferSettle: true }, async () => {
+      const started = performance.now();
+      done = await this.settle(this.settleSliceMs);
+      spentMs = performance.now() - started;
+    });
+    return { done, spentMs };
+  });
+
+  /** Settles once logging is quiet for a moment, in slices (DeferredSettle). */
   private settleSoon(): void {
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    const quiet = Math.min(SETTLE_MAX_QUIET_MS, Math.max(SETTLE_QUIET_MS, SETTLE_BACKOFF * this.lastSettleMs));
-    this.settleTimer = setTimeout(() => {
-      this.settleTimer = undefined;
-      this.settling ??= this.settleInSlices()
-        .catch(() => undefined) // the marks stay; the next settle or start redoes them
-        .finally(() => (this.settling = undefined));
-    }, quiet);
-    this.settleTimer.unref();
+    this.deferred.soon();
   }
 
-  /**
-   * The deferred settle, in transactions of about SETTLE_SLICE_MS each, yielding to the event
-   * loop between them. Re-analysing a firm is synchronous work (better-sqlite3, the analysis), so
-   * one transaction over every marked firm held the loop for as long as all of them took: with
-   * 20 firms of a few thousand events, 100–300 ms during which no request was answered. Between
-   * slices, commands and requests that arrived meanwhile go first.
-   */
-  async settleInSlices(): Promise<void> {
-    let spent = 0;
-    for (;;) {
-      let done = true;
-      // deferSettle: a catch-up this pass makes for commands that came in leaves its settle to us.
-      await this.exclusive({ deferSettle: true }, async () => {
-        const started = performance.now();
-        done = await this.settle(this.settleSliceMs);
-        spent += performance.now() - started;
-      });
-      this.lastSettleMs = spent;
-      if (done) return;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  /** Settles everything marked now, in transactions of about settleSliceMs, yielding between them. */
+  settleInSlices(): Promise<void> {
+    return this.deferred.inSlices();
   }
 
   /**
