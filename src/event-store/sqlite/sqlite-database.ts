@@ -26,16 +26,17 @@ export class SqliteDatabase {
   private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(path: string) {
-    this.path = path === ':memory:' ? path : resolve(path);
-    if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+    const inMemory = path === ':memory:';
+    this.path = inMemory ? path : resolve(path);
+    if (!inMemory) mkdirSync(dirname(this.path), { recursive: true });
     this.db = new Database(this.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     // Checkpoints run off the event loop (WalCheckpointer); the automatic one only bounds the WAL.
-    this.db.pragma(`wal_autocheckpoint = ${this.path === ':memory:' ? 10_000 : BACKSTOP_PAGES}`);
-    if (this.path !== ':memory:') this.checkpointer = new WalCheckpointer(this.path);
+    this.db.pragma(`wal_autocheckpoint = ${inMemory ? 10_000 : BACKSTOP_PAGES}`);
+    if (!inMemory) this.checkpointer = new WalCheckpointer(this.path);
   }
 
   /** Applies pending migrations once per process; later calls wait for the first. */

@@ -55,8 +55,6 @@ export class SqliteEventStore implements EventStore {
    * so a transaction that rolled back leaves nothing behind for the next.
    */
   private written: { tx: ReadModelTransaction; events: StoredEvent[] } | undefined;
-  /** Set while appendManyWithin runs: appendOne records what it inserts here. */
-  private recording: StoredEvent[] | undefined;
 
   constructor(readonly database: SqliteDatabase) {}
 
@@ -89,7 +87,9 @@ export class SqliteEventStore implements EventStore {
       head: db.prepare<[], { p: number | null }>('SELECT MAX(global_position) AS p FROM events'),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events'),
       // Built once: better-sqlite3 wraps the function per call to transaction() otherwise.
-      appendAll: db.transaction((requests: readonly AppendRequest[]) => requests.map((r) => this.appendOne(r))),
+      appendAll: db.transaction((requests: readonly AppendRequest[], recorded?: StoredEvent[]) =>
+        requests.map((r) => this.appendOne(r, recorded)),
+      ),
     };
   }
 
@@ -110,7 +110,8 @@ export class SqliteEventStore implements EventStore {
     return this.database.writeLock.run(() => this.s.appendAll(copy));
   }
 
-  private appendOne(request: AppendRequest): AppendResult {
+  /** `recorded`, when given, receives each inserted event as a read would return it. */
+  private appendOne(request: AppendRequest, recorded?: StoredEvent[]): AppendResult {
     const { streamId, events, expectedVersion } = request;
     const current = this.s.revision.get(streamId)?.r ?? -1;
     const already = events.map((e) => this.s.byId.get(e.id));
@@ -142,7 +143,7 @@ export class SqliteEventStore implements EventStore {
       const info = this.s.insert.run(e.id, streamId, revision, e.type, data, metadata, at);
       position = Number(info.lastInsertRowid);
       // Parsed from the very text stored, so it equals what a read returns.
-      this.recording?.push(toStored({ global_position: position, event_id: e.id, stream_id: streamId, stream_revision: revision, type: e.type, data, metadata, recorded_at: at }));
+      recorded?.push(toStored({ global_position: position, event_id: e.id, stream_id: streamId, stream_revision: revision, type: e.type, data, metadata, recorded_at: at }));
     }
     return {
       streamId,
@@ -166,13 +167,7 @@ export class SqliteEventStore implements EventStore {
       throw new Error('appendManyWithin: not inside an open read-model transaction of this database');
     }
     const recorded: StoredEvent[] = [];
-    this.recording = recorded;
-    let results: AppendResult[];
-    try {
-      results = this.s.appendAll(reqs(requests));
-    } finally {
-      this.recording = undefined;
-    }
+    const results = this.s.appendAll(reqs(requests), recorded);
     // Only now: a refused request's savepoint rolled its rows back, and they were never kept.
     if (this.written?.tx !== tx) this.written = { tx, events: [] };
     for (const e of recorded) this.written.events.push(e);
