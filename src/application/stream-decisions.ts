@@ -101,6 +101,14 @@ export class StreamDecisions {
    * concurrently share that transaction (group commit); commands on one stream take turns (see
    * turn). One refused for its expected version (another process appended) is decided again on
    * the fresh state, up to three tries in all.
+   *
+   * A stream whose state is cached is decided on that state without reading the stream's tail
+   * first: the append's expected revision checks it anyway, so reading ahead only saved a refusal
+   * in the rare case another process wrote to the stream, at a read per command (~65 µs of a
+   * ~260 µs command on SQLite). Whatever refuses such an optimistic try (the decider, on a state
+   * that lacks another process's events; the expected revision; the store answering the ids as
+   * already logged) drops the cached state, and the command goes again from a fresh read without
+   * counting as one of the three tries.
    */
   async handle<C, S, E, Ctx>(
     streamId: string,
@@ -109,11 +117,23 @@ export class StreamDecisions {
     ctx: Ctx,
     project?: ProjectionRunner,
   ): Promise<{ events: ReadonlyArray<E & { id: string }>; result: AppendResult }> {
-    for (let attempt = 0; ; attempt++) {
+    let refused = 0;
+    for (;;) {
       const done = await this.turn(streamId);
+      // A cached state is decided on unread (see above). Dropping it makes the next try read afresh;
+      // true when this try was such an optimistic one, whose refusal is then not a real one yet.
+      const cached = this.cache.get(streamId) as { state: S; revision: number } | undefined;
+      const dropCached = () => (this.cache.delete(streamId), cached !== undefined);
       try {
-        const { state, revision } = await this.state(streamId, decider);
-        const decided = this.decideOn(streamId, decider, state, revision, command, ctx);
+        const { state, revision } = cached ?? (await this.state(streamId, decider));
+        let decided: Decided<E>;
+        try {
+          decided = this.decideOn(streamId, decider, state, revision, command, ctx);
+        } catch (err) {
+          // Refused on what this process knew (say, recoding an event another process logged).
+          if (dropCached()) continue;
+          throw err;
+        }
         if (decided.events.length === 0) {
           // A retry of a command whose id is already in the stream: answer it, append nothing.
           let position = 0;
@@ -123,10 +143,12 @@ export class StreamDecisions {
         }
         try {
           const [result] = project ? await this.appendAndProject([decided], project) : await this.append([decided]);
+          // Answered as already done: another process logged these ids; answer as a retry, from a fresh read.
+          if (result!.appended === 0 && dropCached()) continue;
           return { events: decided.events, result: result! };
         } catch (err) {
-          this.cache.delete(streamId);
-          if (err instanceof WrongExpectedVersionError && attempt < 2) continue;
+          const optimistic = dropCached();
+          if (err instanceof WrongExpectedVersionError && (optimistic || ++refused < 3)) continue;
           if (err instanceof WrongExpectedVersionError) {
             throw new ConflictError(`${streamId} kept changing while this command was decided; try again`);
           }
@@ -205,7 +227,12 @@ export class StreamDecisions {
   private rememberAppended(batches: ReadonlyArray<Decided<unknown>>, results: readonly AppendResult[]): void {
     for (const b of batches) {
       const r = results.find((x) => x.streamId === b.streamId);
-      if (r && b.events.length > 0) this.remember(b.streamId, b.stateAfter, r.nextExpectedVersion);
+      if (!r || b.events.length === 0) continue;
+      // Cached only when exactly these events landed right after the state decided on: a state is
+      // decided on without reading the stream first, so it must be the stream's true state.
+      if (r.appended === b.events.length && r.nextExpectedVersion === b.expectedRevision + b.events.length) {
+        this.remember(b.streamId, b.stateAfter, r.nextExpectedVersion);
+      } else this.cache.delete(b.streamId);
     }
   }
 
