@@ -131,7 +131,8 @@ export class ProjectionRunner {
    * DuplicateEventIdError) leaves the others' appends standing and is rejected alone, once the
    * transaction has ended; any other failure rolls the group back and each caller goes
    * separately as above. Every caller gets its own results, after the commit. A lone caller
-   * starts at once: nothing waits for company.
+   * waits only for the end of the event loop's current round (setImmediate), so that the
+   * requests read in one round share a commit; nothing waits for company longer.
    */
   appendAndCatchUp(append: Append, options: RunnerOptions = {}): Promise<AppendResult[]> {
     return this.group.enqueue(append, undefined, options);

@@ -173,6 +173,30 @@ describe.each<Kind>(['sqlite', 'postgres'])('group commit on %s', (kind) => {
     await expectConsistent(t);
   });
 
+  it('callers arriving within one round of the event loop share one commit, even one after the other', async () => {
+    const { projection, batches } = recorder();
+    const { events, runner } = await stores(kind, [projection]);
+    await runner.appendRequestsAndCatchUp([request('warm', 'no-stream')]);
+    const before = await events.countEvents();
+
+    // As the HTTP server sees them: each request reaches the queue in the ticks after its own
+    // socket read, the next one only after the one before it has run as far as it can.
+    let results: AppendResult[][] = [];
+    const commits = await commitsDuring(kind, events, async () => {
+      const pending: Array<Promise<AppendResult[]>> = [];
+      for (let i = 0; i < 6; i++) {
+        pending.push(runner.appendRequestsAndCatchUp([request(`round-${i}`, 'no-stream')]));
+        for (let tick = 0; tick < 20; tick++) await new Promise<void>((resolve) => process.nextTick(resolve));
+      }
+      results = await Promise.all(pending);
+    });
+    // SQLite: one transaction for the six. PostgreSQL: one appendMany and one catch-up.
+    expect(commits).toBe(kind === 'sqlite' ? 1 : 2);
+    expect(results.map(([r]) => r!.appended)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(batches.at(-1)).toHaveLength(6);
+    expect(await events.countEvents()).toBe(before + 6);
+  });
+
   it('a caller with a wrong expected version fails alone; the others land and are projected', async () => {
     const { projection, batches } = recorder();
     const { events, readModels, runner } = await stores(kind, [projection]);
