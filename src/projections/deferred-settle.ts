@@ -25,6 +25,8 @@ export class DeferredSettle {
   private lastMs = 0;
   /** Whether logging deferred more work since the timer's run in flight began (see inSlices). */
   private loggedDuringRun = false;
+  /** Quiet time doubled each time the timer's run was cut short by logging; 0 once a run finishes. */
+  private interruptedQuietMs = 0;
 
   constructor(private readonly slice: SettleSlice) {}
 
@@ -33,16 +35,22 @@ export class DeferredSettle {
    * moment is at least SETTLE_QUIET_MS, and at least SETTLE_BACKOFF times what the last settle
    * took: under logging that only pauses briefly (a client sending a burst every second) the
    * re-analysis of growing firms then takes at most about a fifth of the time, not most of it.
-   * Capped (SETTLE_MAX_QUIET_MS), so one large settle (after an import) does not leave the next
-   * single event unsettled for long.
+   * And each time logging resumed before a run finished (it then stops, see inSlices), the moment
+   * doubles: logging in bursts a second apart is not a pause, and a run that starts between two
+   * bursts puts a firm's re-analysis (10–50 ms of a large firm) in front of the next burst's
+   * first requests. Capped (SETTLE_MAX_QUIET_MS), so one large settle (after an import) does not
+   * leave the next single event unsettled for long.
    */
   soon(): void {
     if (this.running) this.loggedDuringRun = true;
     if (this.timer) clearTimeout(this.timer);
-    const quiet = Math.min(SETTLE_MAX_QUIET_MS, Math.max(SETTLE_QUIET_MS, SETTLE_BACKOFF * this.lastMs));
+    const quiet = Math.min(SETTLE_MAX_QUIET_MS, Math.max(SETTLE_QUIET_MS, SETTLE_BACKOFF * this.lastMs, this.interruptedQuietMs));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.running ??= this.inSlices(true)
+        .then((finished) => {
+          this.interruptedQuietMs = finished ? 0 : Math.min(SETTLE_MAX_QUIET_MS, 2 * quiet);
+        })
         .catch(() => undefined) // the marks stay; the next settle or start redoes them
         .finally(() => (this.running = undefined));
     }, quiet);
@@ -58,19 +66,20 @@ export class DeferredSettle {
    *
    * With `untilLogged` (the timer's run), the run also stops after the slice in which logging
    * resumed (a command deferred more work): the rest stays marked for the run that follows the
-   * next quiet moment. Without it, a run that began in a pause kept going through the next burst
+   * next quiet moment. Resolves true when nothing is left marked. Without it, a run that began in a pause kept going through the next burst
    * of logging, as each command marked its firm again: at 1,000 requests/s in bursts, runs of
    * 300–400 slices and 40 % of the event loop, and a whole firm's re-analysis in front of many
    * requests.
    */
-  async inSlices(untilLogged = false): Promise<void> {
+  async inSlices(untilLogged = false): Promise<boolean> {
     let spent = 0;
     this.loggedDuringRun = false;
     for (;;) {
       const { done, spentMs } = await this.slice();
       spent += spentMs;
       this.lastMs = spent;
-      if (done || (untilLogged && this.loggedDuringRun)) return;
+      if (done) return true;
+      if (untilLogged && this.loggedDuringRun) return false;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

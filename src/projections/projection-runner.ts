@@ -396,8 +396,8 @@ export class ProjectionRunner {
   }
 
   /** Settles everything marked now, in transactions of about settleSliceMs, yielding between them. */
-  settleInSlices(): Promise<void> {
-    return this.deferred.inSlices();
+  async settleInSlices(): Promise<void> {
+    await this.deferred.inSlices();
   }
 
   /**

@@ -41,6 +41,28 @@ describe('deferred settle', () => {
     expect(slices()).toBe(10);
   });
 
+  it('after a run cut short by logging, the next one waits for twice the quiet moment; after one that finished, the usual', async () => {
+    const { settle, slices } = settleOf(10, (n, s) => n === 3 && s.soon());
+    settle.soon();
+    await sleep(SETTLE_QUIET_MS + 50);
+    await settle.idle();
+    expect(slices()).toBe(3);
+    settle.cancel(); // the soon() of the third slice: logging goes on instead
+
+    settle.soon(); // the next burst's last command
+    await sleep(SETTLE_QUIET_MS + 50);
+    expect(slices()).toBe(3);
+    await sleep(SETTLE_QUIET_MS);
+    await settle.idle();
+    expect(slices()).toBe(10);
+
+    // That run finished: the next command's settle comes after the usual moment again.
+    settle.soon();
+    await sleep(SETTLE_QUIET_MS + 50);
+    await settle.idle();
+    expect(slices()).toBe(11);
+  });
+
   it('a settle asked for directly (inSlices) goes on to the end whatever is logged meanwhile', async () => {
     const { settle, slices } = settleOf(10, (n, s) => n % 2 === 0 && s.soon());
     await settle.inSlices();
