@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
@@ -55,6 +56,42 @@ describe('postgres event store', () => {
     await events.close();
     await readModels.close(); // the second close of a shared database is a no-op, not an error
     expect(pool.ended).toBe(true);
+  });
+
+  it('reads a stream that ends on a page boundary in one query, and one a row longer in two', async () => {
+    const events = new PostgresEventStore(database.url);
+    await events.init();
+    try {
+      // 1,000 events: one page (DEFAULT_BATCH) exactly.
+      const page = Array.from({ length: 1000 }, (_, i) => newEvent('Tick', { i }));
+      await events.appendToStream({ streamId: 'firm-page', expectedVersion: 'no-stream', events: page });
+      await events.appendToStream({ streamId: 'firm-page-and-one', expectedVersion: 'no-stream', events: [...page.map((e) => ({ ...e, id: randomUUID() })), newEvent('Tick', { i: 1000 })] });
+
+      const queries = async (streamId: string) => {
+        const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+        const query = proto.query;
+        let n = 0;
+        proto.query = function (this: unknown, ...args: unknown[]) {
+          n++;
+          return query.apply(this, args);
+        };
+        try {
+          const read = await collect(events.readStream(streamId));
+          return { n, revisions: read.map((e) => e.revision), is: read.map((e) => (e.data as { i: number }).i) };
+        } finally {
+          proto.query = query;
+        }
+      };
+      const one = await queries('firm-page');
+      expect(one.n).toBe(1);
+      expect(one.is).toEqual([...Array(1000).keys()]);
+      const two = await queries('firm-page-and-one');
+      expect(two.n).toBe(2);
+      expect(two.revisions).toEqual([...Array(1001).keys()]);
+      expect(two.is).toEqual([...Array(1001).keys()]);
+    } finally {
+      await events.close();
+    }
   });
 
   describe('constraint backstops for writers that bypass the append lock', () => {

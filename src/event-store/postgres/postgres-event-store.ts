@@ -219,13 +219,17 @@ export class PostgresEventStore implements EventStore {
     let remaining = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     while (remaining > 0) {
       const size = Math.min(DEFAULT_BATCH, remaining);
+      // One row more than the page: it says whether another page follows, so a stream that ends
+      // on a page boundary (a 1,000-event stream) costs one round trip, not a second, empty one.
       const { rows } = await this.database.pool.query<EventRow>({
         name: 'strata_read_stream',
         text: `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
-        values: [streamId, from, size],
+        values: [streamId, from, size + 1],
       });
+      const more = rows.length > size;
+      if (more) rows.pop();
       for (const row of rows) yield toStored(row);
-      if (rows.length < size) return;
+      if (!more) return;
       remaining -= rows.length;
       from = Number(rows[rows.length - 1]!.stream_revision) + 1;
     }
