@@ -4,6 +4,7 @@
  * the slowest SQLite statements that ran during it.
  * `node dist/bench/experiments/http-stalls.js [rate=1000] [seconds=10] [runs=3]`
  * NO_AUTOCHECKPOINT=1 turns SQLite's own automatic checkpoint off (the bound the worker leaves).
+ * ALTERNATE=1 runs an unthrottled load between the measured runs, as the bench does.
  */
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -60,10 +61,14 @@ await withTarget('sqlite', 'stalls', async (target) => {
   const app = await createHttpApp(configFor(target), { logger: false });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  const firms = Array.from({ length: 20 }, (_, i) => firmName('http', i));
+  const firms = Array.from({ length: Number(process.env.FIRMS ?? 20) }, (_, i) => firmName('http', i));
   const commands = app.get(CommandBus);
   for (const f of firms) await commands.execute(new RegisterFirmCommand(f, 'bench'));
   for (let r = 0; r < runs; r++) {
+    if (process.env.ALTERNATE && r > 0) {
+      // As the bench does: an unthrottled run between the measured ones (the log grows, firms get larger).
+      await runChild('http-load.js', { url: `http://127.0.0.1:${port}`, firms, duration: seconds, connections: 16 }, { nodeArgs: [] });
+    }
     slow.length = 0;
     gcs.length = 0;
     const h = monitorEventLoopDelay({ resolution: 5 });
