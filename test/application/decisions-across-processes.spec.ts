@@ -1,24 +1,16 @@
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { RecodeEventCommand, RetractEventCommand } from '../../src/application/commands/corrections.commands.js';
 import { LogEventCommand, type LoggedEvent } from '../../src/application/commands/log-event.commands.js';
 import { RegisterFirmCommand } from '../../src/application/commands/study-and-firm.commands.js';
 import { firmStream } from '../../src/domain/events.js';
 import type { StoredEvent } from '../../src/event-store/event-store.port.js';
-import { tempApp, type TempApp } from '../support/temp-app.js';
+import { tempAppsClosedAfterEach, type TempApp } from '../support/temp-app.js';
 
 // A process decides a command on the firm's state as it cached it after its own last append,
 // without reading the stream first (the append's expected revision checks it). These are the
 // cases where another process on the same file wrote to that stream in between.
 
-const apps: TempApp[] = [];
-afterEach(async () => {
-  while (apps.length) await apps.pop()!.close();
-});
-async function app(dbPath?: string): Promise<TempApp> {
-  const t = await tempApp(dbPath);
-  apps.push(t);
-  return t;
-}
+const app = tempAppsClosedAfterEach();
 
 const event = (title: string, extra: Record<string, unknown> = {}) => ({
   firm: 'ravn',

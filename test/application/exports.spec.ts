@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { ImportEventsCommand } from '../../src/application/commands/import-events.command.js';
 import { parseCsvEvents, parseJsonLines } from '../../src/application/interchange/event-lines.js';
 import { CompareQuery, ExportEventsQuery, ExportSequencesQuery } from '../../src/application/queries/export.queries.js';
 import { GetReportQuery } from '../../src/application/queries/report.query.js';
 import { parseCsv } from '../../src/reports/csv.js';
-import { tempApp, type TempApp } from '../support/temp-app.js';
+import { tempAppsClosedAfterEach, type TempApp } from '../support/temp-app.js';
 
-const apps: TempApp[] = [];
-afterEach(async () => {
-  while (apps.length) await apps.pop()!.close();
-});
+const openApp = tempAppsClosedAfterEach();
 async function loaded(text: string, parse = parseJsonLines): Promise<TempApp> {
-  const t = await tempApp();
-  apps.push(t);
+  const t = await openApp();
   const { records, problems } = parse(text);
   expect(problems).toEqual([]);
   await t.commands.execute(new ImportEventsCommand(records, 'nordic'));

@@ -1,23 +1,15 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { RecodeEventCommand } from '../../src/application/commands/corrections.commands.js';
 import { ImportEventsCommand } from '../../src/application/commands/import-events.command.js';
 import { LogEventCommand } from '../../src/application/commands/log-event.commands.js';
 import { GetReportQuery } from '../../src/application/queries/report.query.js';
 import { GetTimelineQuery } from '../../src/application/queries/timeline.query.js';
-import { tempApp, type TempApp } from '../support/temp-app.js';
+import { tempAppsClosedAfterEach, type TempApp } from '../support/temp-app.js';
 
 // Reports are reused while the read models are unchanged, and a large timeline's unchanged
 // documents are not parsed again: neither may ever show a report the log no longer supports.
 
-const apps: TempApp[] = [];
-afterEach(async () => {
-  while (apps.length) await apps.pop()!.close();
-});
-async function app(dbPath?: string): Promise<TempApp> {
-  const t = await tempApp(dbPath);
-  apps.push(t);
-  return t;
-}
+const app = tempAppsClosedAfterEach();
 
 /** 600 events: above the size from which parsed timeline documents are kept. */
 function records(firm: string) {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { ExportStudyQuery, ImportArchiveCommand } from '../../src/application/archive/archive.handlers.js';
 import { parseArchive } from '../../src/application/archive/archive-format.js';
@@ -14,17 +14,9 @@ import { AgreementQuery, FindEvidenceQuery, GetCodebookQuery, GetEventHistoryQue
 import { GetTimelineQuery } from '../../src/application/queries/timeline.query.js';
 import { GetTracksQuery } from '../../src/application/queries/tracks.query.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../src/domain/errors.js';
-import { tempApp, type TempApp } from '../support/temp-app.js';
+import { tempAppsClosedAfterEach, type TempApp } from '../support/temp-app.js';
 
-const apps: TempApp[] = [];
-afterEach(async () => {
-  while (apps.length) await apps.pop()!.close();
-});
-async function app(): Promise<TempApp> {
-  const t = await tempApp();
-  apps.push(t);
-  return t;
-}
+const app = tempAppsClosedAfterEach();
 const tick = () => new Promise((r) => setTimeout(r, 5));
 const count = (t: TempApp) => t.queries.execute(new CountEventsQuery());
 

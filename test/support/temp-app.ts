@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { afterEach } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -43,5 +44,21 @@ export async function tempApp(dbPath?: string): Promise<TempApp> {
       await app.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * `tempApp` for a test file whose apps are closed after each test: call at the top level, then
+ * `await app()` (a fresh file) or `await app(other.dbPath)` (another process on the same file).
+ */
+export function tempAppsClosedAfterEach(): (dbPath?: string) => Promise<TempApp> {
+  const apps: TempApp[] = [];
+  afterEach(async () => {
+    while (apps.length) await apps.pop()!.close();
+  });
+  return async (dbPath?: string) => {
+    const t = await tempApp(dbPath);
+    apps.push(t);
+    return t;
   };
 }
