@@ -43,7 +43,7 @@ export class DeferredSettle {
    * large settle (after an import) does not leave the next single event unsettled for long.
    */
   soon(): void {
-    if (this.running) this.loggedDuringRun = true;
+    this.loggingResumed();
     if (this.timer) clearTimeout(this.timer);
     const quiet = Math.min(SETTLE_MAX_QUIET_MS, Math.max(SETTLE_QUIET_MS, SETTLE_BACKOFF * this.lastMs, this.interruptedQuietMs));
     this.timer = setTimeout(() => {
@@ -82,7 +82,18 @@ export class DeferredSettle {
       if (done) return true;
       if (untilLogged && this.loggedDuringRun) return false;
       await new Promise((resolve) => setImmediate(resolve));
+      // Requests read while this yielded have queued their commands by now (loggingResumed).
+      if (untilLogged && this.loggedDuringRun) return false;
     }
+  }
+
+  /**
+   * A command that will defer work is on its way (it has queued its append): the timer's run in
+   * flight stops before its next slice. Told at once rather than at the command's commit, which
+   * waits for that very slice when the slice is first in line.
+   */
+  loggingResumed(): void {
+    if (this.running) this.loggedDuringRun = true;
   }
 
   /** Cancels a settle still waiting for quiet; true if there was one (its work is still marked). */

@@ -135,6 +135,7 @@ export class ProjectionRunner {
    * requests read in one round share a commit; nothing waits for company longer.
    */
   appendAndCatchUp(append: Append, options: RunnerOptions = {}): Promise<AppendResult[]> {
+    if (options.deferSettle) this.deferred.loggingResumed();
     return this.group.enqueue(append, undefined, options);
   }
 
@@ -147,6 +148,7 @@ export class ProjectionRunner {
    */
   appendRequestsAndCatchUp(requests: readonly AppendRequest[], options: RunnerOptions = {}): Promise<AppendResult[]> {
     const store = this.store;
+    if (options.deferSettle) this.deferred.loggingResumed();
     return this.group.enqueue((tx) => (tx ? store.appendManyWithin!(tx, requests) : store.appendMany(requests)), requests, options);
   }
 

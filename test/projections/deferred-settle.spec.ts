@@ -41,6 +41,17 @@ describe('deferred settle', () => {
     expect(slices()).toBe(10);
   });
 
+  it('a command queued while the run yields between slices stops it before the next slice', async () => {
+    // During the second slice a request is read; its command queues in the same round of the
+    // event loop, after the slice has ended and the run has yielded.
+    const { settle, slices } = settleOf(10, (n, s) => n === 2 && setImmediate(() => s.loggingResumed()));
+    settle.soon();
+    await sleep(SETTLE_QUIET_MS + 50);
+    await settle.idle();
+    expect(slices()).toBe(2);
+    settle.cancel();
+  });
+
   it('after a run cut short by logging, the next one waits for the longest quiet moment; after one that finished, the usual', async () => {
     const { settle, slices } = settleOf(10, (n, s) => n === 3 && s.soon());
     settle.soon();
