@@ -65,12 +65,12 @@ export class DeferredSettle {
    * thousand events, 100–300 ms during which no request was answered. Between slices, commands
    * and requests that arrived meanwhile go first.
    *
-   * With `untilLogged` (the timer's run), the run also stops after the slice in which logging
-   * resumed (a command deferred more work): the rest stays marked for the run that follows the
-   * next quiet moment. Resolves true when nothing is left marked. Without it, a run that began in a pause kept going through the next burst
-   * of logging, as each command marked its firm again: at 1,000 requests/s in bursts, runs of
-   * 300–400 slices and 40 % of the event loop, and a whole firm's re-analysis in front of many
-   * requests.
+   * With `untilLogged` (the timer's run), the run also stops once logging has resumed (a command
+   * queued during a slice or while the run yielded, see loggingResumed): the rest stays marked for
+   * the run that follows the next quiet moment. Without that, a run that began in a pause kept
+   * going through the next burst of logging, as each command marked its firm again: at 1,000
+   * requests/s in bursts, runs of 300–400 slices and 40 % of the event loop, and a whole firm's
+   * re-analysis in front of many requests. Resolves true when nothing is left marked.
    */
   async inSlices(untilLogged = false): Promise<boolean> {
     let spent = 0;
@@ -80,9 +80,8 @@ export class DeferredSettle {
       spent += spentMs;
       this.lastMs = spent;
       if (done) return true;
-      if (untilLogged && this.loggedDuringRun) return false;
       await new Promise((resolve) => setImmediate(resolve));
-      // Requests read while this yielded have queued their commands by now (loggingResumed).
+      // Checked after the yield: requests read meanwhile have queued their commands by now.
       if (untilLogged && this.loggedDuringRun) return false;
     }
   }

@@ -135,8 +135,7 @@ export class ProjectionRunner {
    * requests read in one round share a commit; nothing waits for company longer.
    */
   appendAndCatchUp(append: Append, options: RunnerOptions = {}): Promise<AppendResult[]> {
-    if (options.deferSettle) this.deferred.loggingResumed();
-    return this.group.enqueue(append, undefined, options);
+    return this.enqueue(append, undefined, options);
   }
 
   /**
@@ -148,8 +147,13 @@ export class ProjectionRunner {
    */
   appendRequestsAndCatchUp(requests: readonly AppendRequest[], options: RunnerOptions = {}): Promise<AppendResult[]> {
     const store = this.store;
+    return this.enqueue((tx) => (tx ? store.appendManyWithin!(tx, requests) : store.appendMany(requests)), requests, options);
+  }
+
+  /** Into the group commit; a command that will defer its settle first stops a settle run in flight. */
+  private enqueue(append: Append, requests: readonly AppendRequest[] | undefined, options: RunnerOptions): Promise<AppendResult[]> {
     if (options.deferSettle) this.deferred.loggingResumed();
-    return this.group.enqueue((tx) => (tx ? store.appendManyWithin!(tx, requests) : store.appendMany(requests)), requests, options);
+    return this.group.enqueue(append, requests, options);
   }
 
   /**
