@@ -3,6 +3,7 @@ import * as events from './20261123T1500-events.js';
 import * as readModels from './20261123T1501-read-models.js';
 import * as dropEventFirms from './20261123T1801-drop-event-firms.js';
 import * as appendFunction from './20261202T1300-append-function.js';
+import * as appendManyFunction from './20261207T2300-append-many-function.js';
 
 /**
  * Imported statically, like migrations/sqlite/index.ts, so the same provider works from the
@@ -14,4 +15,5 @@ export const postgresMigrations: Record<string, Migration> = {
   '20261123T1501-read-models': readModels,
   '20261123T1801-drop-event-firms': dropEventFirms,
   '20261202T1300-append-function': appendFunction,
+  '20261207T2300-append-many-function': appendManyFunction,
 };

@@ -61,6 +61,13 @@ export const catalogProjection: Projection = {
       }
       return firms.get(firm);
     };
+    // Every firm summary the batch touches, in one read where reads are round trips (PostgreSQL).
+    const touchedFirms = new Set<string>();
+    for (const event of events) {
+      const firm = (event.data as { firm?: unknown }).firm;
+      if (typeof firm === 'string') touchedFirms.add(firm);
+    }
+    if (touchedFirms.size > 1) await tx.prefetch?.(COLLECTIONS.firms, ALL, [...touchedFirms]);
     for (const event of events) {
       if (event.type === 'study-created') {
         const d = event.data as StudyCreatedData;

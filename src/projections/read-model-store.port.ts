@@ -51,6 +51,12 @@ export interface ReadModelStore extends ReadModelReader {
 }
 
 export interface ReadModelTransaction extends ReadModelWriter {
+  /**
+   * A hint that `get` is about to be called for these keys: an adapter whose reads are round
+   * trips (PostgreSQL) loads them in one, and each of those `get`s is then answered from it.
+   * Optional: the SQLite adapter reads in-process and does without.
+   */
+  prefetch?(collection: string, partition: string, keys: readonly string[]): Promise<void>;
   setCheckpoint(projection: string, version: number, position: number): Promise<void>;
   /**
    * Makes projection runners of other processes sharing these read models wait for this

@@ -94,6 +94,27 @@ export function concurrencyContract(store: StoreRef, itIfUniqueIds: TestRegistra
       expect([await store().streamRevision(a), await store().streamRevision(c)]).toEqual([-1, -1]);
     });
 
+    itIfUniqueIds('answers each request on its own: an empty request and a retry among others', async () => {
+      const [a, b, c] = [uniqueStream('each-a'), uniqueStream('each-b'), uniqueStream('each-c')];
+      const logged = newEvents(2);
+      await store().appendToStream({ streamId: b, expectedVersion: 'no-stream', events: logged });
+      const countBefore = await store().countEvents();
+      const results = await store().appendMany([
+        { streamId: a, expectedVersion: 'no-stream', events: newEvents(1) },
+        { streamId: c, expectedVersion: 'any', events: [] },
+        { streamId: b, expectedVersion: 'no-stream', events: logged },
+        { streamId: a, expectedVersion: 0, events: newEvents(2) },
+      ]);
+      expect(results.map((r) => [r.streamId, r.nextExpectedVersion, r.appended])).toEqual([
+        [a, 0, 1],
+        [c, -1, 0],
+        [b, 1, 0],
+        [a, 2, 2],
+      ]);
+      expect(await store().countEvents()).toBe(countBefore + 3);
+      expect(await store().streamRevision(c)).toBe(-1);
+    });
+
     itIfUniqueIds('a duplicate id in a later request rolls back the earlier ones (when atomic)', async () => {
       const atomic = store().capabilities.atomicMultiStreamAppend;
       const [a, b] = [uniqueStream('dup-a'), uniqueStream('dup-b')];

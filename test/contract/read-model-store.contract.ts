@@ -131,6 +131,34 @@ export function readModelStoreContract(name: string, factory: () => Promise<Read
       expect(await store().checkpoint(projection)).toMatchObject({ version: 4, position: 9 });
     });
 
+    it('gets after a prefetch answer as without it: absent keys, later writes, and objects changed in place', async () => {
+      const c = collection('prefetch');
+      await store().transaction(async (tx) => {
+        for (const k of ['a', 'b', 'c', 'd']) await tx.put(c, 'p', k, k, { k, n: 1 });
+      });
+      const seen = await store().transaction(async (tx) => {
+        await tx.prefetch?.(c, 'p', ['a', 'b', 'c', 'd', 'missing', 'a']);
+        const a = await tx.get<{ k: string; n: number }>(c, 'p', 'a');
+        a!.n = 99; // a projection updating its copy before putting it (the catalog does)
+        const aAgain = await tx.get(c, 'p', 'a');
+        await tx.put(c, 'p', 'b', 'b', { k: 'b', n: 2 });
+        await tx.delete(c, 'p', 'c');
+        const [b, cGone, missing] = [await tx.get(c, 'p', 'b'), await tx.get(c, 'p', 'c'), await tx.get(c, 'p', 'missing')];
+        await tx.prefetch?.(c, 'p', ['d', 'e']);
+        await tx.deletePartition(c, 'p');
+        await tx.put(c, 'p', 'e', 'e', { k: 'e', n: 1 });
+        // Listing applies the writes held back so far (PostgreSQL): the gets below read past them.
+        const listed = (await tx.list(c, 'p')).map((d) => d.key);
+        return { a: aAgain, b, c: cGone, missing, listed, d: await tx.get(c, 'p', 'd'), e: await tx.get(c, 'p', 'e') };
+      });
+      expect(seen).toEqual({ a: { k: 'a', n: 1 }, b: { k: 'b', n: 2 }, c: undefined, missing: undefined, listed: ['e'], d: undefined, e: { k: 'e', n: 1 } });
+      const kept = await store().transaction(async (tx) => {
+        await tx.prefetch?.(c, 'p', ['a', 'e', 'x']);
+        return [await tx.get(c, 'p', 'a'), await tx.get(c, 'p', 'e'), await tx.get(c, 'p', 'x')];
+      });
+      expect(kept).toEqual([undefined, { k: 'e', n: 1 }, undefined]);
+    });
+
     it('a failing transaction rolls back its writes and its checkpoint, and rethrows', async () => {
       const c = collection('rollback');
       const projection = collection('projection');

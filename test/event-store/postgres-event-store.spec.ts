@@ -10,6 +10,23 @@ import { PostgresReadModelStore } from '../../src/event-store/postgres/postgres-
 import { collect, newEvent, rejection } from '../contract/contract-support.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../contract/postgres-throwaway-database.js';
 
+/** The SQL texts every pg client sent while `fn` ran, in order. */
+async function countingQueries<T>(fn: () => Promise<T>): Promise<{ result: T; texts: string[] }> {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const query = proto.query;
+  const texts: string[] = [];
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const config = args[0] as string | { text: string };
+    texts.push(typeof config === 'string' ? config : config.text);
+    return query.apply(this, args);
+  };
+  try {
+    return { result: await fn(), texts };
+  } finally {
+    proto.query = query;
+  }
+}
+
 /** What is specific to the PostgreSQL adapter, beyond the shared contract suite. */
 describe('postgres event store', () => {
   let database: ThrowawayDatabase;
@@ -68,19 +85,9 @@ describe('postgres event store', () => {
       await events.appendToStream({ streamId: 'firm-page-and-one', expectedVersion: 'no-stream', events: [...page.map((e) => ({ ...e, id: randomUUID() })), newEvent('Tick', { i: 1000 })] });
 
       const queries = async (streamId: string) => {
-        const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-        const query = proto.query;
-        let n = 0;
-        proto.query = function (this: unknown, ...args: unknown[]) {
-          n++;
-          return query.apply(this, args);
-        };
-        try {
-          const read = await collect(events.readStream(streamId));
-          return { n, revisions: read.map((e) => e.revision), is: read.map((e) => (e.data as { i: number }).i) };
-        } finally {
-          proto.query = query;
-        }
+        const counted = await countingQueries(() => collect(events.readStream(streamId)));
+        const read = counted.result;
+        return { n: counted.texts.length, revisions: read.map((e) => e.revision), is: read.map((e) => (e.data as { i: number }).i) };
       };
       const one = await queries('firm-page');
       expect(one.n).toBe(1);
@@ -91,6 +98,43 @@ describe('postgres event store', () => {
       expect(two.is).toEqual([...Array(1001).keys()]);
     } finally {
       await events.close();
+    }
+  });
+
+  it('appends a group of requests in one statement between BEGIN and COMMIT, each answered on its own', async () => {
+    const events = new PostgresEventStore(database.url);
+    await events.init();
+    try {
+      const streams = Array.from({ length: 5 }, (_, i) => `firm-group-${i}-${randomUUID()}`);
+      const { result, texts } = await countingQueries(() =>
+        events.appendMany(streams.map((streamId, i) => ({ streamId, expectedVersion: 'no-stream' as const, events: Array.from({ length: i + 1 }, () => newEvent()) }))),
+      );
+      expect(texts.map((t) => t.split('(')[0]!.trim())).toEqual(['BEGIN', 'SELECT * FROM strata_append_many', 'COMMIT']);
+      expect(result.map((r) => [r.streamId, r.nextExpectedVersion, r.appended])).toEqual(streams.map((s, i) => [s, i, i + 1]));
+      for (const [i, s] of streams.entries()) expect(await events.streamRevision(s)).toBe(i);
+    } finally {
+      await events.close();
+    }
+  });
+
+  it('answers the gets after a prefetch from one read', async () => {
+    const readModels = new PostgresReadModelStore(database.url);
+    await readModels.init();
+    try {
+      const keys = ['a', 'b', 'c', 'd', 'e'];
+      await readModels.transaction(async (tx) => {
+        for (const k of keys) await tx.put('prefetch-count', 'p', k, k, { k });
+      });
+      const { result, texts } = await countingQueries(() =>
+        readModels.transaction(async (tx) => {
+          await tx.prefetch!('prefetch-count', 'p', [...keys, 'absent']);
+          return Promise.all([...keys, 'absent'].map((k) => tx.get('prefetch-count', 'p', k)));
+        }),
+      );
+      expect(result).toEqual([...keys.map((k) => ({ k })), undefined]);
+      expect(texts.filter((t) => t.startsWith('SELECT'))).toHaveLength(1);
+    } finally {
+      await readModels.close();
     }
   });
 

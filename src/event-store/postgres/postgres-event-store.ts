@@ -33,6 +33,17 @@ const DEFAULT_BATCH = 1000;
  */
 const APPEND_SQL = 'SELECT * FROM strata_append($1, $2, $3, $4, $5, $6, $7, $8, $9)';
 
+/** Several requests in one call (migration 20261207T2300-append-many-function): a row each, in order. */
+const APPEND_MANY_SQL = 'SELECT * FROM strata_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ORDER BY request';
+
+/** What `strata_append` returns for a request (bigints as strings). */
+interface AppendRow {
+  revision: string | null;
+  position: string | null;
+  found: Array<[string, string]>;
+  last_position: string | null;
+}
+
 const COLUMNS = 'global_position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at';
 
 /** bigint columns arrive as strings (pg keeps 64-bit exact); positions stay far below 2^53. */
@@ -111,11 +122,31 @@ export class PostgresEventStore implements EventStore {
     return this.appendInOrder(client, requests);
   }
 
-  /** In order, on one client (the append lock held from the first): a later request for the same stream sees the earlier one's rows. */
+  /**
+   * In order, on one client (the append lock held from the first): a later request for the same
+   * stream sees the earlier one's rows. Several requests go in ONE round trip (strata_append_many);
+   * the first refused one throws here, and the caller's transaction rolls back the rest.
+   */
   private async appendInOrder(client: pg.PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
-    const results: AppendResult[] = [];
-    for (const request of requests) results.push(await this.appendOne(client, request));
-    return results;
+    if (requests.length === 1) return [await this.appendOne(client, requests[0]!)];
+    const each = requests.map(appendParameters);
+    const { rows } = await client.query<AppendRow>({
+      text: APPEND_MANY_SQL,
+      values: [
+        requests.map((r) => r.streamId),
+        each.map((p) => p.expected),
+        each.map((p) => p.revision),
+        each.map((p) => p.insert),
+        requests.map((r) => r.events.length),
+        each.flatMap((p) => p.ids),
+        each.flatMap((p) => p.types),
+        each.flatMap((p) => p.data),
+        each.flatMap((p) => p.metadata),
+        each.flatMap((p) => p.recorded),
+      ],
+    });
+    if (rows.length !== requests.length) throw new Error(`strata_append_many answered ${rows.length} of ${requests.length} requests`);
+    return requests.map((r, i) => answer(r, rows[i]!));
   }
 
   /**
@@ -128,59 +159,12 @@ export class PostgresEventStore implements EventStore {
    * (autocommit: the call is the whole append).
    */
   private async appendOne(on: pg.PoolClient | pg.Pool, request: AppendRequest): Promise<AppendResult> {
-    const { streamId, events, expectedVersion } = request;
-    const ids = new Set<string>();
-    let repeatsAnId = false;
-    for (const e of events) {
-      if (ids.has(e.id)) repeatsAnId = true;
-      ids.add(e.id);
-    }
-    const { rows } = await on.query<{
-      revision: string | null;
-      position: string | null;
-      found: Array<[string, string]>;
-      last_position: string | null;
-    }>({
+    const p = appendParameters(request);
+    const { rows } = await on.query<AppendRow>({
       text: APPEND_SQL,
-      values: [
-        streamId,
-        typeof expectedVersion === 'number' ? 'exact' : expectedVersion,
-        typeof expectedVersion === 'number' ? expectedVersion : null,
-        !repeatsAnId && events.length > 0,
-        events.map((e) => e.id),
-        events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-        events.map((e) => e.recordedAt ?? null),
-      ],
+      values: [request.streamId, p.expected, p.revision, p.insert, p.ids, p.types, p.data, p.metadata, p.recorded],
     });
-    const row = rows[0]!;
-    const tail = row.revision === null ? { revision: -1, position: 0 } : { revision: Number(row.revision), position: Number(row.position) };
-    if (row.last_position !== null) {
-      return { streamId, nextExpectedVersion: tail.revision + events.length, lastGlobalPosition: Number(row.last_position), appended: events.length };
-    }
-    const found = new Map<string, string>(row.found);
-    if (events.length > 0 && events.every((e) => found.has(e.id))) {
-      // Every id is in the log: an idempotent retry if they are all ours, a conflict otherwise.
-      for (const e of events) {
-        const owner = found.get(e.id)!;
-        if (owner !== streamId) throw new DuplicateEventIdError(e.id, `in stream ${owner}`);
-      }
-      return { streamId, nextExpectedVersion: tail.revision, lastGlobalPosition: tail.position, appended: 0 };
-    }
-    const dupe = events.find((e) => found.has(e.id));
-    if (dupe) {
-      throw new DuplicateEventIdError(dupe.id, `(stream ${found.get(dupe.id)}); the batch is only partly a retry`);
-    }
-    if (!expectedVersionMatches(expectedVersion, tail.revision)) {
-      throw new WrongExpectedVersionError(streamId, expectedVersion, tail.revision);
-    }
-    const seen = new Set<string>();
-    for (const e of events) {
-      if (seen.has(e.id)) throw new DuplicateEventIdError(e.id, 'twice in the same append');
-      seen.add(e.id);
-    }
-    return { streamId, nextExpectedVersion: tail.revision, lastGlobalPosition: tail.position, appended: 0 };
+    return answer(request, rows[0]!);
   }
 
   /** The stream's last revision and that event's position (-1 and 0 for an absent stream). */
@@ -296,4 +280,58 @@ export class PostgresEventStore implements EventStore {
   close(): Promise<void> {
     return this.database.close();
   }
+}
+
+/** One request's arguments to `strata_append` (and its share of `strata_append_many`'s). */
+function appendParameters({ events, expectedVersion }: AppendRequest) {
+  const ids = new Set<string>();
+  let repeatsAnId = false;
+  for (const e of events) {
+    if (ids.has(e.id)) repeatsAnId = true;
+    ids.add(e.id);
+  }
+  return {
+    expected: typeof expectedVersion === 'number' ? 'exact' : expectedVersion,
+    revision: typeof expectedVersion === 'number' ? expectedVersion : null,
+    insert: !repeatsAnId && events.length > 0,
+    ids: events.map((e) => e.id),
+    types: events.map((e) => e.type),
+    data: events.map((e) => JSON.stringify(e.data)),
+    metadata: events.map((e) => JSON.stringify(e.metadata)),
+    recorded: events.map((e) => e.recordedAt ?? null),
+  };
+}
+
+/**
+ * The result `strata_append`'s row means for `request`, or the port's error when it inserted
+ * nothing: the stream's tail and the ids already logged decide which.
+ */
+function answer(request: AppendRequest, row: AppendRow): AppendResult {
+  const { streamId, events, expectedVersion } = request;
+  const tail = row.revision === null ? { revision: -1, position: 0 } : { revision: Number(row.revision), position: Number(row.position) };
+  if (row.last_position !== null) {
+    return { streamId, nextExpectedVersion: tail.revision + events.length, lastGlobalPosition: Number(row.last_position), appended: events.length };
+  }
+  const found = new Map<string, string>(row.found);
+  if (events.length > 0 && events.every((e) => found.has(e.id))) {
+    // Every id is in the log: an idempotent retry if they are all ours, a conflict otherwise.
+    for (const e of events) {
+      const owner = found.get(e.id)!;
+      if (owner !== streamId) throw new DuplicateEventIdError(e.id, `in stream ${owner}`);
+    }
+    return { streamId, nextExpectedVersion: tail.revision, lastGlobalPosition: tail.position, appended: 0 };
+  }
+  const dupe = events.find((e) => found.has(e.id));
+  if (dupe) {
+    throw new DuplicateEventIdError(dupe.id, `(stream ${found.get(dupe.id)}); the batch is only partly a retry`);
+  }
+  if (!expectedVersionMatches(expectedVersion, tail.revision)) {
+    throw new WrongExpectedVersionError(streamId, expectedVersion, tail.revision);
+  }
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (seen.has(e.id)) throw new DuplicateEventIdError(e.id, 'twice in the same append');
+    seen.add(e.id);
+  }
+  return { streamId, nextExpectedVersion: tail.revision, lastGlobalPosition: tail.position, appended: 0 };
 }

@@ -93,12 +93,37 @@ function writer(client: pg.PoolClient, cacheFor: (collection: string, partition:
     applying = applying.then(() => applyWrites(client, drained, cps));
     return applying;
   };
+  // Documents `prefetch` loaded (null: no such row), each answering the next `get` of its key
+  // once: the caller may change the object it got in place. A write to the key drops it.
+  const prefetched = new Map<string, unknown>();
+  const rowKey = (collection: string, partition: string, key: string) => `${collection}\u0000${partition}\u0000${key}`;
+  const forgetPartition = (collection: string, partition: string) => {
+    const prefix = rowKey(collection, partition, '');
+    for (const k of prefetched.keys()) if (k.startsWith(prefix)) prefetched.delete(k);
+  };
   return {
     async get<T>(collection: string, partition: string, key: string): Promise<T | undefined> {
       const pending = buffer.read(collection, partition, key);
       if (pending) return pending.doc === undefined ? undefined : (JSON.parse(pending.doc) as T);
+      const k = rowKey(collection, partition, key);
+      if (prefetched.has(k)) {
+        const doc = prefetched.get(k);
+        prefetched.delete(k);
+        return (doc ?? undefined) as T | undefined;
+      }
       await applying;
       return reads.get<T>(collection, partition, key);
+    },
+    async prefetch(collection, partition, keys) {
+      const wanted = [...new Set(keys)].filter((key) => !buffer.read(collection, partition, key) && !prefetched.has(rowKey(collection, partition, key)));
+      if (wanted.length === 0) return;
+      await applying;
+      const { rows } = await client.query<{ key: string; doc: unknown }>(
+        'SELECT key, doc FROM read_models WHERE collection = $1 AND partition = $2 AND key = ANY($3::text[])',
+        [collection, partition, wanted],
+      );
+      for (const key of wanted) prefetched.set(rowKey(collection, partition, key), null);
+      for (const r of rows) prefetched.set(rowKey(collection, partition, r.key), r.doc);
     },
     async list<T>(collection: string, partition: string) {
       await flush();
@@ -109,14 +134,17 @@ function writer(client: pg.PoolClient, cacheFor: (collection: string, partition:
       return reads.partitions(collection);
     },
     async put(collection, partition, key, sortKey, doc) {
+      prefetched.delete(rowKey(collection, partition, key));
       buffer.put(collection, partition, key, sortKey, JSON.stringify(doc));
       if (buffer.size >= MAX_BUFFERED_ROWS) await flush();
     },
     async delete(collection, partition, key) {
+      prefetched.delete(rowKey(collection, partition, key));
       buffer.delete(collection, partition, key);
       if (buffer.size >= MAX_BUFFERED_ROWS) await flush();
     },
     async deletePartition(collection, partition) {
+      forgetPartition(collection, partition);
       buffer.deletePartition(collection, partition);
     },
     async setCheckpoint(projection, version, position) {
@@ -138,6 +166,7 @@ function writer(client: pg.PoolClient, cacheFor: (collection: string, partition:
       return rows.map(toCheckpoint);
     },
     async truncate(projection, collections) {
+      prefetched.clear();
       await flush();
       await client.query('DELETE FROM read_models WHERE collection = ANY($1::text[])', [[...collections]]);
       await client.query('DELETE FROM projection_checkpoints WHERE projection = $1', [projection]);
