@@ -5,11 +5,11 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteDatabase } from '../../src/event-store/sqlite/sqlite-database.js';
-import { BACKSTOP_PAGES, WAL_SIZE_LIMIT_BYTES } from '../../src/event-store/sqlite/wal-checkpointer.js';
+import { BACKSTOP_PAGES } from '../../src/event-store/sqlite/wal-checkpointer.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -75,28 +75,6 @@ describe('WAL checkpoints off the event loop', () => {
     expect(existsSync(`${path}-wal`)).toBe(false);
     expect(rowsInMainFile(path)).toBe(1);
   });
-
-  it('a WAL grown past the size limit is cut back to it when it starts over', async () => {
-    const path = freshPath();
-    const database = new SqliteDatabase(path);
-    const walBytes = () => statSync(`${path}-wal`).size;
-    try {
-      database.db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
-      const insert = database.db.prepare('INSERT INTO notes (text) VALUES (?)');
-      const rows = 8_000; // ~3 KB each: ~24 MB of pages in one transaction, past the limit
-      database.db.transaction(() => {
-        for (let i = 0; i < rows; i++) insert.run(`${i} `.padEnd(3_000, 'x'));
-      })();
-      expect(walBytes()).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES);
-      // Once the worker has copied every frame, the next write starts the WAL over, and its commit cuts the file.
-      expect(await eventually(() => rowsInMainFile(path) === rows, 20_000)).toBe(true);
-      insert.run('after');
-      expect(walBytes()).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
-      expect(database.db.prepare('SELECT count(*) AS n FROM notes').pluck().get()).toBe(rows + 1);
-    } finally {
-      database.close();
-    }
-  }, 30_000);
 
   it('an in-memory database has no worker and keeps the automatic checkpoint', () => {
     const database = new SqliteDatabase(':memory:');

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { sqliteMigrations } from '../../../migrations/sqlite/index.js';
 import { AsyncMutex } from '../async-mutex.js';
 import { migrateToLatest } from '../migrate.js';
-import { BACKSTOP_PAGES, WAL_SIZE_LIMIT_BYTES, WalCheckpointer } from './wal-checkpointer.js';
+import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 /**
  * One SQLite file holding the event log and the read models. WAL mode with
@@ -36,7 +36,6 @@ export class SqliteDatabase {
     this.db.pragma('foreign_keys = ON');
     // Checkpoints run off the event loop (WalCheckpointer); the automatic one only bounds the WAL.
     this.db.pragma(`wal_autocheckpoint = ${inMemory ? 10_000 : BACKSTOP_PAGES}`);
-    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     if (!inMemory) this.checkpointer = new WalCheckpointer(this.path);
   }
 

@@ -16,13 +16,6 @@ import { Worker } from 'node:worker_threads';
  */
 export const CHECKPOINT_INTERVAL_MS = 100;
 export const BACKSTOP_PAGES = 40_000;
-/**
- * What the WAL file is cut back to when it starts over (`journal_size_limit`). SQLite otherwise
- * keeps the file at the largest size it ever reached: an import or a morning of logging over HTTP
- * grows it to the backstop (~160 MB), and it would stay that size beside the database for as long
- * as the server runs.
- */
-export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 // The worker's code, as a CommonJS script: it must run the same way from dist/ and under Jest,
 // which would hand a worker file the TypeScript source.
