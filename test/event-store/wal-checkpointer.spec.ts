@@ -5,11 +5,11 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteDatabase } from '../../src/event-store/sqlite/sqlite-database.js';
-import { BACKSTOP_PAGES } from '../../src/event-store/sqlite/wal-checkpointer.js';
+import { BACKSTOP_PAGES, WAL_IDLE_MS, WAL_SIZE_LIMIT_BYTES } from '../../src/event-store/sqlite/wal-checkpointer.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -75,6 +75,35 @@ describe('WAL checkpoints off the event loop', () => {
     expect(existsSync(`${path}-wal`)).toBe(false);
     expect(rowsInMainFile(path)).toBe(1);
   });
+
+  it('a WAL grown past the size limit is cut back once writing has paused, not while it goes on', async () => {
+    const path = freshPath();
+    const database = new SqliteDatabase(path);
+    const walBytes = () => statSync(`${path}-wal`).size;
+    try {
+      database.db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+      const insert = database.db.prepare('INSERT INTO notes (text) VALUES (?)');
+      const rows = 8_000; // ~3 KB each: ~24 MB of pages in one transaction, past the limit
+      database.db.transaction(() => {
+        for (let i = 0; i < rows; i++) insert.run(`${i} `.padEnd(3_000, 'x'));
+      })();
+      expect(walBytes()).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES);
+      // Writing every 50 ms for longer than the idle time: the file keeps its size.
+      const writingUntil = Date.now() + WAL_IDLE_MS + 1_000;
+      let written = 0;
+      while (Date.now() < writingUntil) {
+        insert.run(`during ${written++}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(walBytes()).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES);
+      // Then a pause: cut back, and nothing lost.
+      expect(await eventually(() => walBytes() <= WAL_SIZE_LIMIT_BYTES, WAL_IDLE_MS + 5_000)).toBe(true);
+      insert.run('after');
+      expect(database.db.prepare('SELECT count(*) AS n FROM notes').pluck().get()).toBe(rows + written + 1);
+    } finally {
+      database.close();
+    }
+  }, 30_000);
 
   it('an in-memory database has no worker and keeps the automatic checkpoint', () => {
     const database = new SqliteDatabase(':memory:');

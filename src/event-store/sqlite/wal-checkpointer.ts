@@ -13,17 +13,36 @@ import { Worker } from 'node:worker_threads';
  * small whenever writing pauses for a moment. Under writing that never pauses, the connection's
  * own automatic checkpoint stays on with a higher threshold (BACKSTOP_PAGES) as a bound: by then
  * the worker has copied almost every frame, so that inline checkpoint has little left to do.
+ *
+ * SQLite keeps the WAL file at the largest size it reached (up to the backstop, ~160 MB, after an
+ * import or a busy spell of logging). The worker cuts it back (a TRUNCATE checkpoint) once nothing
+ * has been written for WAL_IDLE_MS and everything is copied. Not `journal_size_limit`: that cuts
+ * the file in the commit that starts the WAL over, a request's commit on the event loop, and the
+ * ftruncate of a grown WAL took 59–74 ms there. Here a write arriving during the cut waits for it
+ * (the file's write lock), which can only happen to the first write after a pause.
  */
 export const CHECKPOINT_INTERVAL_MS = 100;
 export const BACKSTOP_PAGES = 40_000;
+/** A WAL file larger than this is cut back after WAL_IDLE_MS without writes. */
+export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+export const WAL_IDLE_MS = 2_000;
 
 // The worker's code, as a CommonJS script: it must run the same way from dist/ and under Jest,
 // which would hand a worker file the TypeScript source.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
 const Database = require(workerData.driver);
 const state = new Int32Array(workerData.state);
 let db;
+// data_version at the last tick (it changes when another connection commits; a WAL that starts
+// over can show the same frame count tick after tick), and since when nothing was committed and
+// everything was copied.
+let version = -1;
+let idleSince = Date.now();
+const walBytes = () => {
+  try { return statSync(workerData.path + '-wal').size; } catch { return 0; }
+};
 const finish = () => {
   clearInterval(timer);
   try { if (db && db.open) db.close(); } catch {}
@@ -33,8 +52,18 @@ const finish = () => {
 const tick = () => {
   if (Atomics.load(state, 0)) return finish();
   try {
-    db ??= new Database(workerData.path, { fileMustExist: true });
-    db.pragma('wal_checkpoint(PASSIVE)');
+    // timeout 0: a TRUNCATE checkpoint that finds a reader or writer gives up at once (next tick).
+    db ??= new Database(workerData.path, { fileMustExist: true, timeout: 0 });
+    const [done] = db.pragma('wal_checkpoint(PASSIVE)');
+    const seen = db.pragma('data_version', { simple: true });
+    const now = Date.now();
+    if (seen !== version || done.checkpointed < done.log) {
+      version = seen;
+      idleSince = now;
+    } else if (now - idleSince >= workerData.idleMs && walBytes() > workerData.sizeLimit) {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      idleSince = now;
+    }
   } catch {
     // A file deleted or locked for a moment: the next tick tries again; the backstop still bounds the WAL.
   }
@@ -54,7 +83,7 @@ export class WalCheckpointer {
   constructor(path: string, intervalMs = CHECKPOINT_INTERVAL_MS) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { path, driver: driverPath, state: this.state.buffer, intervalMs },
+      workerData: { path, driver: driverPath, state: this.state.buffer, intervalMs, idleMs: WAL_IDLE_MS, sizeLimit: WAL_SIZE_LIMIT_BYTES },
     });
     this.worker.unref();
     // A worker that fails leaves checkpoints to the backstop; nothing to report to the user.
