@@ -6,7 +6,8 @@ export interface RunnerOptions {
   /**
    * Leave deferred work (Projection.settle) to a moment later instead of doing it before
    * returning: a single logged event then costs its own rows, not a re-analysis of its firm.
-   * Readers of settled read models call `settleNow()` first.
+   * Readers of settled read models call `settleNow()` first, or analyse a firm still marked
+   * themselves (the tracks query).
    */
   readonly deferSettle?: boolean;
 }

@@ -14,6 +14,7 @@ import { AgreementQuery, FindEvidenceQuery, GetCodebookQuery, GetEventHistoryQue
 import { GetTimelineQuery } from '../../src/application/queries/timeline.query.js';
 import { GetTracksQuery } from '../../src/application/queries/tracks.query.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../src/domain/errors.js';
+import { ALL, COLLECTIONS } from '../../src/projections/collections.js';
 import { tempAppsClosedAfterEach, type TempApp } from '../support/temp-app.js';
 
 const app = tempAppsClosedAfterEach();
@@ -119,6 +120,34 @@ describe('tracks, bitemporally', () => {
     const asOf = await t.queries.execute(new GetTracksQuery('ravn', '2003'));
     expect(asOf.tracks[asOf.tracks.length - 1]!.period <= '2003-12').toBe(true);
     expect(asOf.tracks.map((p) => p.period)).toEqual(before.tracks.map((p) => p.period).slice(0, asOf.tracks.length));
+  });
+});
+
+describe('tracks while logging defers re-analysis', () => {
+  it('answer for the firm asked about as the settle would, and leave the other firms marked', async () => {
+    const t = await app();
+    const pending = (firm: string) => t.readModels.get(COLLECTIONS.analysisPending, ALL, firm);
+    await withRavn(t);
+    await t.commands.execute(new RegisterFirmCommand('other', 's1'));
+    await t.runner.settleNow();
+    const settledBefore = await t.queries.execute(new GetTracksQuery('ravn'));
+    // Logged through commands: their re-analysis is deferred, both firms stay marked.
+    await t.commands.execute(
+      new LogEventCommand({ firm: 'ravn', kind: 'strategy-decision', occurred: '2004-06', title: 'Back to custom work', orientation: 2, sources: [{ kind: 'interview', ref: 'INT-04' }] }),
+    );
+    await t.commands.execute(
+      new LogEventCommand({ firm: 'other', kind: 'strategy-decision', occurred: '2001', title: 'Cost focus', orientation: -1, sources: [{ kind: 'document', ref: 'AR-2001' }] }),
+    );
+    expect([await pending('ravn'), await pending('other')]).toEqual([{ firm: 'ravn' }, { firm: 'other' }]);
+
+    const whileDeferred = await t.queries.execute(new GetTracksQuery('ravn'));
+    expect(whileDeferred.tracks.some((p) => p.period.startsWith('2004'))).toBe(true);
+    expect(whileDeferred.tracks).not.toEqual(settledBefore.tracks);
+    expect(await pending('other')).toEqual({ firm: 'other' }); // not settled on the way
+
+    await t.runner.settleNow();
+    expect(await pending('ravn')).toBeUndefined();
+    expect(await t.queries.execute(new GetTracksQuery('ravn'))).toEqual(whileDeferred);
   });
 });
 

@@ -144,14 +144,16 @@ describe('deferred analysis', () => {
 });
 
 describe('settling after single commands', () => {
-  it('a logged event leaves its firm marked; reading the tracks settles it first', async () => {
+  it('a logged event leaves its firm marked; reading the tracks analyses it then, and the settle stores the same', async () => {
     t = await tempApp();
     await t.commands.execute(new RegisterFirmCommand('ravn', 's1'));
     await t.commands.execute(new LogEventCommand({ firm: 'ravn', kind: 'strategy-decision', occurred: '2002', title: 'Cost leader', orientation: -2 }));
     expect((await t.readModels.list('analysis-pending', '_')).map((d) => d.key)).toEqual(['ravn']);
     const tracks = await t.queries.execute(new GetTracksQuery('ravn'));
     expect(tracks.tracks.length).toBeGreaterThan(0);
+    await t.runner.settleNow();
     expect(await t.readModels.list('analysis-pending', '_')).toEqual([]);
+    expect(await t.queries.execute(new GetTracksQuery('ravn'))).toEqual(tracks);
   });
 
   it('the deferred settle takes turns with commands: one sent meanwhile is answered before every firm is re-analysed', async () => {
