@@ -8,7 +8,7 @@
 import { LogEventCommand } from '../../src/application/commands/log-event.commands.js';
 import { RegisterFirmCommand } from '../../src/application/commands/study-and-firm.commands.js';
 import { bootApp, type BenchApp } from '../lib/app.js';
-import { firmRecords } from '../lib/dataset.js';
+import { firmRecords, roundRobinRecords } from '../lib/dataset.js';
 import { createTarget } from '../lib/databases.js';
 import { summarise } from '../lib/stats.js';
 
@@ -37,8 +37,7 @@ for (const name of ['A', 'B']) {
   const firms = Array.from({ length: streams }, (_, i) => `ab-${i}`);
   for (const f of firms) await app.commands.execute(new RegisterFirmCommand(f, 'bench'));
   const total = slices * perSlice;
-  const perFirm = firms.map((f) => firmRecords(f, Math.ceil(total / streams)));
-  const inputs = Array.from({ length: total }, (_, i) => perFirm[i % streams]![Math.floor(i / streams)]!);
+  const inputs = roundRobinRecords(firms, total);
   sides.push({ name, drop: target.drop, app, inputs, at: 0, us: [] });
 }
 for (let s = 0; s < slices; s++) {

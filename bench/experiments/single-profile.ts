@@ -6,7 +6,7 @@
 import { LogEventCommand } from '../../src/application/commands/log-event.commands.js';
 import { RegisterFirmCommand } from '../../src/application/commands/study-and-firm.commands.js';
 import { bootApp } from '../lib/app.js';
-import { firmRecords } from '../lib/dataset.js';
+import { roundRobinRecords } from '../lib/dataset.js';
 import { withTarget } from '../lib/databases.js';
 
 const n = Number(process.argv[2] ?? 5000);
@@ -17,8 +17,7 @@ await withTarget('sqlite', 'single-profile', async (target) => {
   try {
     const firms = Array.from({ length: streams }, (_, i) => `sp-${i}`);
     for (const f of firms) await app.commands.execute(new RegisterFirmCommand(f, 'bench'));
-    const perFirm = firms.map((f) => firmRecords(f, Math.ceil((2 * n) / streams)));
-    const inputs = Array.from({ length: 2 * n }, (_, i) => perFirm[i % streams]![Math.floor(i / streams)]!);
+    const inputs = roundRobinRecords(firms, 2 * n);
     for (const [label, part] of [['warm-up', inputs.slice(0, n)], ['measured', inputs.slice(n)]] as const) {
       const t0 = performance.now();
       for (const input of part) await app.commands.execute(new LogEventCommand(input));

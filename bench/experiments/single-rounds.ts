@@ -8,7 +8,7 @@ import { ImportEventsCommand } from '../../src/application/commands/import-event
 import { LogEventCommand } from '../../src/application/commands/log-event.commands.js';
 import { RegisterFirmCommand } from '../../src/application/commands/study-and-firm.commands.js';
 import { bootApp } from '../lib/app.js';
-import { firmRecords } from '../lib/dataset.js';
+import { firmRecords, roundRobinRecords } from '../lib/dataset.js';
 import { withTarget } from '../lib/databases.js';
 import { settle } from '../lib/stats.js';
 
@@ -22,8 +22,7 @@ await withTarget('sqlite', 'single-rounds', async (target) => {
     for (let r = 0; r < rounds; r++) {
       const firms = Array.from({ length: streams }, (_, i) => `r${r}-${i}`);
       for (const f of firms) await app.commands.execute(new RegisterFirmCommand(f, 'bench'));
-      const perFirm = firms.map((f) => firmRecords(f, Math.ceil(singles / streams)));
-      const inputs = Array.from({ length: singles }, (_, i) => perFirm[i % streams]![Math.floor(i / streams)]!);
+      const inputs = roundRobinRecords(firms, singles);
       settle();
       const t0 = performance.now();
       for (const input of inputs) await app.commands.execute(new LogEventCommand(input));

@@ -86,6 +86,15 @@ export function firmRecords(firm: string, n: number, options: { seed?: number; y
   return Array.from({ length: n }, (_, i) => ({ id: randomUUID(), ...fieldRecord(firm, i, n, rnd, options.years) }));
 }
 
+/**
+ * `count` records spread over `firms` round-robin (each firm's first, then each firm's second,
+ * ...), the order the single-append row and its experiments send commands in.
+ */
+export function roundRobinRecords(firms: readonly string[], count: number): Array<Record<string, unknown>> {
+  const perFirm = firms.map((f) => firmRecords(f, Math.ceil(count / firms.length)));
+  return Array.from({ length: count }, (_, i) => perFirm[i % firms.length]![Math.floor(i / firms.length)]!);
+}
+
 export const firmName = (prefix: string, i: number): string => `${prefix}-${String(i).padStart(5, '0')}`;
 
 const TODAY = new Date('2025-01-01T00:00:00Z');

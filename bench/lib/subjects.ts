@@ -8,7 +8,7 @@ import { PostgresDatabase } from '../../src/event-store/postgres/postgres-databa
 import { SqliteDatabase } from '../../src/event-store/sqlite/sqlite-database.js';
 import type { AppendRequest, EventStore, NewEvent } from '../../src/event-store/event-store.port.js';
 import { bootApp, openStore, type BenchApp } from './app.js';
-import { firmRecords } from './dataset.js';
+import { firmRecords, roundRobinRecords } from './dataset.js';
 import type { StoreKind, Target } from './databases.js';
 import { PeerProcess } from './peer.js';
 import { timeMs } from './stats.js';
@@ -129,8 +129,7 @@ export class StrataCommandSubject implements Subject {
   async appendSingle(prefix: string, streams: number, count: number): Promise<Measured> {
     const firms = Array.from({ length: streams }, (_, i) => `${prefix}-${i}`);
     await this.registerFirms(firms);
-    const perFirm = firms.map((f) => firmRecords(f, Math.ceil(count / streams)));
-    const inputs = Array.from({ length: count }, (_, i) => perFirm[i % streams]![Math.floor(i / streams)]!);
+    const inputs = roundRobinRecords(firms, count);
     const ms = await timeMs(async () => {
       for (const input of inputs) await this.app.commands.execute(new LogEventCommand(input));
     });

@@ -64,7 +64,12 @@ export const analysisProjection: Projection = {
 async function recompute(tx: ReadModelTransaction, firm: string): Promise<void> {
   const entries = (await tx.list<TimelineEntry>(COLLECTIONS.timeline, firm)).map((d) => d.doc);
   const declared = (await tx.list<DeclaredPhase>(COLLECTIONS.declaredPhases, firm)).map((d) => d.doc);
-  await tx.put(COLLECTIONS.analysis, ALL, firm, firm, storedAnalysisOf(firm, sharedAnalyses.analyse(entries, declared).analysis));
+  await tx.put(COLLECTIONS.analysis, ALL, firm, firm, settledAnalysisOf(firm, entries, declared));
+}
+
+/** What the settle stores for a firm with this timeline; a reader that cannot wait for the settle computes the same. */
+export function settledAnalysisOf(firm: string, entries: readonly TimelineEntry[], declared: readonly DeclaredPhase[]): StoredAnalysis {
+  return storedAnalysisOf(firm, sharedAnalyses.analyse(entries, declared).analysis);
 }
 
 /** What the read model keeps of a firm's analysis (also the shape of GetTracksQuery's answer). */

@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { analyseFirm } from '../../analysis/analyse-firm.js';
-import { sharedAnalyses } from '../../analysis/analysis-memo.js';
 import type { DetectedPhase } from '../../analysis/phases.js';
 import { NotFoundError } from '../../domain/errors.js';
-import { storedAnalysisOf, type StoredAnalysis, type StoredTrackPoint } from '../../projections/analysis.projection.js';
+import { settledAnalysisOf, storedAnalysisOf, type StoredAnalysis, type StoredTrackPoint } from '../../projections/analysis.projection.js';
 import { ALL, COLLECTIONS } from '../../projections/collections.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
 import { READ_MODEL_STORE, type ReadModelStore } from '../../projections/read-model-store.port.js';
@@ -62,10 +61,10 @@ export class GetTracksHandler implements IQueryHandler<GetTracksQuery> {
     await this.runner.catchUp({ deferSettle: true });
     if (await this.readModels.get(COLLECTIONS.analysisPending, ALL, q.firm)) {
       // Logging deferred this firm's re-analysis: analysed here from its timeline, as the
-      // settle would (the same documents, the same memo), rather than settling every marked
+      // settle would (settledAnalysisOf, on the same documents), rather than settling every marked
       // firm first. Under steady logging that was the whole backlog: up to ~0.9 s in the bench.
       const t = await this.queries.execute(new GetTimelineQuery(q.firm));
-      const { pattern, method, tracks, phases } = storedAnalysisOf(q.firm, sharedAnalyses.analyse(t.entries, t.declaredPhases).analysis);
+      const { pattern, method, tracks, phases } = settledAnalysisOf(q.firm, t.entries, t.declaredPhases);
       return { firm: q.firm, pattern, method, tracks, phases };
     }
     const stored = await this.readModels.get<StoredAnalysis>(COLLECTIONS.analysis, ALL, q.firm);
