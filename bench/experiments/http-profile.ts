@@ -1,10 +1,12 @@
 /**
  * POST /firms/:firm/events under autocannon (a child process, as the bench runs it) with nothing
  * else instrumented, for a CPU profile of the server's side of a request:
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/experiments/http-profile.js [seconds=10] [rate=0: unthrottled]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/experiments/http-profile.js [seconds=10] [rate=0: unthrottled] [sqlite|postgres]
+ * PG_STATEMENTS=1 (postgres): also the time from sending each kind of statement to its answer.
  */
 import type { AddressInfo } from 'node:net';
 import { CommandBus } from '@nestjs/cqrs';
+import pg from 'pg';
 import { RegisterFirmCommand } from '../../src/application/commands/study-and-firm.commands.js';
 import { createHttpApp } from '../../src/http/create-http-app.js';
 import { DeferredSettle } from '../../src/projections/deferred-settle.js';
@@ -43,6 +45,29 @@ proto.nextGroup = function (this: unknown) {
   return group;
 };
 
+// PostgreSQL statements by their opening words: how many, and the time from sending to the answer.
+const statements = new Map<string, { n: number; ms: number }>();
+if (process.env.PG_STATEMENTS) {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text: string };
+    const text = (typeof first === 'string' ? first : first.text).replace(/\s+/g, ' ').slice(0, 60);
+    const t0 = performance.now();
+    const r = query.apply(this, args);
+    if (r instanceof Promise) {
+      void r.then(
+        () => {
+          const s = statements.get(text) ?? statements.set(text, { n: 0, ms: 0 }).get(text)!;
+          s.n++;
+          s.ms += performance.now() - t0;
+        },
+        () => undefined,
+      );
+    }
+    return r;
+  } as typeof pg.Client.prototype.query;
+}
+
 await withTarget(kind, 'http-profile', async (target) => {
   const app = await createHttpApp(configFor(target), { logger: false });
   await app.listen(0, '127.0.0.1');
@@ -54,6 +79,7 @@ await withTarget(kind, 'http-profile', async (target) => {
     // A warm-up run first, as the bench does (JIT, caches).
     await runChild('http-load.js', { url: `http://127.0.0.1:${port}`, firms, duration: 3, connections: 16, rate: 200 }, { nodeArgs: [] });
     groupSizes.clear();
+    statements.clear();
     settles.runs = settles.slices = settles.ms = 0;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -75,6 +101,9 @@ await withTarget(kind, 'http-profile', async (target) => {
       `  ${groups} group commits, ${(callers / groups).toFixed(1)} callers each on average; callers by group size: ` +
         [...groupSizes].sort((a, b) => a[0] - b[0]).map(([size, c]) => `${size}: ${Math.round((100 * size * c) / callers)}%`).join(', '),
     );
+    for (const [text, { n, ms }] of [...statements].sort((a, b) => b[1].ms - a[1].ms)) {
+      console.log(`  ${String(n).padStart(7)} × ${(ms / n).toFixed(2).padStart(6)} ms = ${(ms / 1000).toFixed(1).padStart(5)} s  ${text}`);
+    }
   } finally {
     await app.close();
   }

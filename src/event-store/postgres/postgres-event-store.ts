@@ -29,7 +29,8 @@ const DEFAULT_BATCH = 1000;
 /**
  * One append request's checks and insert, after the append lock, in one call: the function
  * `strata_append` (migration 20261202T1300-append-function, which documents its parameters and
- * result). In autocommit it is the whole append in one round trip.
+ * result; PL/pgSQL since 20261208T0300-append-function-plpgsql). In autocommit it is the whole
+ * append in one round trip.
  */
 const APPEND_SQL = 'SELECT * FROM strata_append($1, $2, $3, $4, $5, $6, $7, $8, $9)';
 
