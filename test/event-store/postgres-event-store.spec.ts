@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { DuplicateEventIdError, WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
 import { postgresMigrations } from '../../migrations/postgres/index.js';
+import * as appendFunctionPlpgsql from '../../migrations/postgres/20261208T0300-append-function-plpgsql.js';
 import { PostgresDatabase } from '../../src/event-store/postgres/postgres-database.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { PostgresReadModelStore } from '../../src/event-store/postgres/postgres-read-model-store.js';
@@ -184,6 +186,67 @@ describe('postgres event store', () => {
       expect(err).toMatchObject({ eventId: event.id });
       expect(await store.streamRevision('firm-other')).toBe(-1);
     });
+  });
+
+  it('strata_append answers every kind of request alike in PL/pgSQL and, after that migration\'s down step, in SQL', async () => {
+    // Each language gets its own streams and ids; the outcomes must be the same, and as the port says.
+    const scenario = async (store: PostgresEventStore, tag: string) => {
+      const a = newEvent();
+      const b = newEvent();
+      const attempts = [
+        () => store.appendToStream({ streamId: `${tag}-s`, expectedVersion: 'no-stream', events: [a, b] }),
+        () => store.appendToStream({ streamId: `${tag}-s`, expectedVersion: 'no-stream', events: [newEvent()] }),
+        () => store.appendToStream({ streamId: `${tag}-s`, expectedVersion: 0, events: [newEvent()] }),
+        () => store.appendToStream({ streamId: `${tag}-s`, expectedVersion: 1, events: [newEvent()] }),
+        () => store.appendToStream({ streamId: `${tag}-s`, expectedVersion: 'any', events: [a, b] }),
+        () => store.appendToStream({ streamId: `${tag}-t`, expectedVersion: 'any', events: [a] }),
+        () => store.appendToStream({ streamId: `${tag}-t`, expectedVersion: 'stream-exists', events: [newEvent()] }),
+        () =>
+          store.appendMany([
+            { streamId: `${tag}-u`, expectedVersion: 'no-stream', events: [newEvent()] },
+            { streamId: `${tag}-u`, expectedVersion: 0, events: [newEvent(), newEvent()] },
+          ]),
+      ];
+      const outcomes: unknown[] = [];
+      for (const attempt of attempts) {
+        try {
+          const r = await attempt();
+          const results = Array.isArray(r) ? r : [r];
+          outcomes.push(results.map((x) => [x.nextExpectedVersion, x.appended]));
+        } catch (err) {
+          outcomes.push((err as Error).constructor.name);
+        }
+      }
+      return outcomes;
+    };
+    const store = new PostgresEventStore(database.url);
+    await store.init();
+    const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }) });
+    const language = async () =>
+      (await sql<{ lanname: string }>`SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'strata_append'`.execute(kysely)).rows.map((r) => r.lanname);
+    try {
+      expect(await language()).toEqual(['plpgsql']);
+      const plpgsql = await scenario(store, 'plpgsql');
+      await appendFunctionPlpgsql.down(kysely);
+      expect(await language()).toEqual(['sql']);
+      const sqlVersion = await scenario(store, 'sql');
+      await appendFunctionPlpgsql.up(kysely);
+      expect(await language()).toEqual(['plpgsql']);
+      expect(plpgsql).toEqual([
+        [[1, 2]],
+        'WrongExpectedVersionError',
+        'WrongExpectedVersionError',
+        [[2, 1]],
+        [[2, 0]], // a retry of the first append: logged once
+        'DuplicateEventIdError', // those ids belong to another stream
+        'WrongExpectedVersionError', // the refused append above left no stream
+        [[0, 1], [2, 2]],
+      ]);
+      expect(sqlVersion).toEqual(plpgsql);
+    } finally {
+      await kysely.destroy();
+      await store.close();
+    }
   });
 
   it('keeps a copied event\'s recordedAt and stamps new ones with the commit time', async () => {
