@@ -4,13 +4,23 @@ import { up as sqlAppendFunction } from './20261202T1300-append-function.js';
 /**
  * `strata_append` again, same parameters, result and checks (see 20261202T1300-append-function),
  * now in PL/pgSQL. Why: a LANGUAGE sql function of several statements is parsed and planned
- * anew at every call, ~0.3 ms per request here, while PL/pgSQL keeps its statements' plans for
- * the session (~0.03–0.06 ms). A group commit's `strata_append_many` of ~10 requests spent
- * ~5 ms in it under HTTP load on PostgreSQL, the largest single part of a group.
+ * anew at every call, ~0.3 ms per request here, while PL/pgSQL keeps its statements' parse for
+ * the session and, after five calls, their plans too (~0.04–0.08 ms). A group commit's
+ * `strata_append_many` of ~10 requests spent ~5 ms in it under HTTP load on PostgreSQL, the
+ * largest single part of a group.
  *
  * What the SQL version guaranteed holds statement by statement: a VOLATILE function takes a
  * fresh snapshot for each statement, so the tail and the known ids are read after the append
  * lock is granted and see every append committed before it.
+ *
+ * `enable_seqscan = off`, for this function's statements only: PL/pgSQL switches a statement to
+ * one generic plan after five calls and keeps it for the session, until the next ANALYZE. A
+ * plan chosen while the events table was small is a seq scan, and it outlived the table's
+ * growth: after 300,000 rows were added behind a session's back, a 1,000-event append took
+ * 2.7 s instead of ~20 ms (the bench's appends spread over a factor of ten). Both reads here
+ * have a unique index made for them, so with seq scans ruled out every plan, generic or not,
+ * uses it. Planning every call instead (`plan_cache_mode = force_custom_plan`) was safe too,
+ * but cost ~40 % more per request and gave back most of the gain under HTTP load.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -18,7 +28,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       p_stream text, p_expected text, p_revision bigint, p_insert boolean,
       p_ids text[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_recorded timestamptz[])
     RETURNS TABLE (revision bigint, "position" bigint, found json, last_position bigint)
-    LANGUAGE plpgsql VOLATILE AS $fn$
+    LANGUAGE plpgsql VOLATILE
+    SET enable_seqscan = off
+    AS $fn$
     DECLARE
       v_revision bigint;
       v_position bigint;

@@ -226,6 +226,10 @@ describe('postgres event store', () => {
       (await sql<{ lanname: string }>`SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'strata_append'`.execute(kysely)).rows.map((r) => r.lanname);
     try {
       expect(await language()).toEqual(['plpgsql']);
+      // No seq scan, even in a generic plan made while the table was small, which would outlive
+      // the table's growth (see the migration).
+      const settings = await sql<{ proconfig: string[] }>`SELECT proconfig FROM pg_proc WHERE proname = 'strata_append'`.execute(kysely);
+      expect(settings.rows[0]!.proconfig).toEqual(['enable_seqscan=off']);
       const plpgsql = await scenario(store, 'plpgsql');
       await appendFunctionPlpgsql.down(kysely);
       expect(await language()).toEqual(['sql']);
