@@ -104,6 +104,16 @@ await withTarget(kind, 'http-profile', async (target) => {
     for (const [text, { n, ms }] of [...statements].sort((a, b) => b[1].ms - a[1].ms)) {
       console.log(`  ${String(n).padStart(7)} × ${(ms / n).toFixed(2).padStart(6)} ms = ${(ms / 1000).toFixed(1).padStart(5)} s  ${text}`);
     }
+    if (process.env.PG_STATEMENTS && kind === 'postgres') {
+      // Seq scans of the big tables mean a plan that does not use their indexes (a stale generic plan, say).
+      const client = new pg.Client(target.location);
+      await client.connect();
+      const { rows } = await client.query(
+        'SELECT relname, seq_scan, seq_tup_read, idx_scan, n_live_tup FROM pg_stat_user_tables ORDER BY relname',
+      );
+      await client.end();
+      for (const r of rows) console.log(`  table ${r.relname}: ${r.seq_scan} seq scans reading ${r.seq_tup_read} rows, ${r.idx_scan} index scans, ${r.n_live_tup} rows`);
+    }
   } finally {
     await app.close();
   }

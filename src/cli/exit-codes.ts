@@ -1,16 +1,17 @@
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { ImportRejectedError } from '../application/commands/import-events.command.js';
+import { ConfigurationError } from '../application/config.js';
 
 /**
  * The one place errors become exit codes: 0 success, 2 invalid input (a field, a flag, an
- * unknown firm: something the user can fix in what they typed), 1 any other failure.
+ * unknown firm, a setting: something the user can fix in what they typed), 1 any other failure.
  */
 export const EXIT = { ok: 0, failure: 1, invalid: 2 } as const;
 
 export class UsageError extends Error {}
 
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof InvalidInputError || err instanceof NotFoundError || err instanceof UsageError) return EXIT.invalid;
+  if (err instanceof InvalidInputError || err instanceof NotFoundError || err instanceof UsageError || err instanceof ConfigurationError) return EXIT.invalid;
   return EXIT.failure;
 }
 

@@ -24,7 +24,7 @@ export function buildProgram(io: Io = processIo): Command {
         'replay their timelines and report their phase patterns between customization and cost focus.',
     )
     .version('0.1.0')
-    .option('--db <path>', 'SQLite database file (env STRATA_DB; default ./strata.db)')
+    .option('--db <path|url>', 'SQLite database file, or a postgres:// URL for server mode (env STRATA_DB; default ./strata.db)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) })

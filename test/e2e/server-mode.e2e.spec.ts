@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventStore, StoredEvent } from '../../src/event-store/event-store.port.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
@@ -226,6 +226,30 @@ const DEPLOYMENTS: Array<[string, () => Promise<Deployment>]> = [
     },
   ],
 ];
+
+describe('--db with a URL', () => {
+  it('--db postgres://… is server mode on that database, with no store variables set', async () => {
+    const own = await createThrowawayDatabase();
+    try {
+      const r = await strata(['--db', own.url, 'firm', 'add', 'wren', '--study', 's-url'], {}, { cwd: tmp.dir });
+      expect(r).toEqual({ code: 0, signal: null, stdout: '', stderr: 'registered firm wren in study s-url\n' });
+      expect(await pgCount(own.url)).toBe(2);
+      const firms = JSON.parse((await strata(['--db', own.url, 'firm', 'list', '--json'], {}, { cwd: tmp.dir })).stdout) as Array<{ id: string }>;
+      expect(firms.map((f) => f.id)).toEqual(['wren']);
+      // Nothing written where the command ran: no SQLite file in a folder called "postgres:".
+      expect(readdirSync(tmp.dir)).not.toContain('postgres:');
+    } finally {
+      await own.drop();
+    }
+  });
+
+  it('any other URL is refused with exit 2, and nothing is created', async () => {
+    const r = await strata(['--db', 'kurrentdb://127.0.0.1:2113', 'firm', 'add', 'wren2', '--study', 's-url'], {}, { cwd: tmp.dir });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^strata: --db must be a SQLite file path or a postgres:\/\/ URL \(got "kurrentdb:\/\/127.0.0.1:2113"\)/);
+    expect(readdirSync(tmp.dir)).not.toContain('kurrentdb:');
+  });
+});
 
 describe.each(DEPLOYMENTS)('strata serve on %s follows the log', (_store, deploy) => {
   it('events appended by another process appear in its read models within about a second, and it stops cleanly', async () => {
