@@ -14,6 +14,7 @@ import { GroupCommit } from '../../src/projections/group-commit.js';
 import { configFor } from '../lib/app.js';
 import { runChild } from '../lib/child.js';
 import { firmName } from '../lib/dataset.js';
+import { timePgStatements } from '../lib/pg-statements.js';
 import { withTarget, type StoreKind } from '../lib/databases.js';
 
 const [seconds = 10, rate = 0] = process.argv.slice(2, 4).map(Number);
@@ -46,27 +47,7 @@ proto.nextGroup = function (this: unknown) {
 };
 
 // PostgreSQL statements by their opening words: how many, and the time from sending to the answer.
-const statements = new Map<string, { n: number; ms: number }>();
-if (process.env.PG_STATEMENTS) {
-  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text: string };
-    const text = (typeof first === 'string' ? first : first.text).replace(/\s+/g, ' ').slice(0, 60);
-    const t0 = performance.now();
-    const r = query.apply(this, args);
-    if (r instanceof Promise) {
-      void r.then(
-        () => {
-          const s = statements.get(text) ?? statements.set(text, { n: 0, ms: 0 }).get(text)!;
-          s.n++;
-          s.ms += performance.now() - t0;
-        },
-        () => undefined,
-      );
-    }
-    return r;
-  } as typeof pg.Client.prototype.query;
-}
+const statements = process.env.PG_STATEMENTS ? timePgStatements() : undefined;
 
 await withTarget(kind, 'http-profile', async (target) => {
   const app = await createHttpApp(configFor(target), { logger: false });
@@ -79,7 +60,7 @@ await withTarget(kind, 'http-profile', async (target) => {
     // A warm-up run first, as the bench does (JIT, caches).
     await runChild('http-load.js', { url: `http://127.0.0.1:${port}`, firms, duration: 3, connections: 16, rate: 200 }, { nodeArgs: [] });
     groupSizes.clear();
-    statements.clear();
+    statements?.byText.clear();
     settles.runs = settles.slices = settles.ms = 0;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -101,9 +82,7 @@ await withTarget(kind, 'http-profile', async (target) => {
       `  ${groups} group commits, ${(callers / groups).toFixed(1)} callers each on average; callers by group size: ` +
         [...groupSizes].sort((a, b) => a[0] - b[0]).map(([size, c]) => `${size}: ${Math.round((100 * size * c) / callers)}%`).join(', '),
     );
-    for (const [text, { n, ms }] of [...statements].sort((a, b) => b[1].ms - a[1].ms)) {
-      console.log(`  ${String(n).padStart(7)} × ${(ms / n).toFixed(2).padStart(6)} ms = ${(ms / 1000).toFixed(1).padStart(5)} s  ${text}`);
-    }
+    for (const line of statements?.lines() ?? []) console.log(`  ${line}`);
     if (process.env.PG_STATEMENTS && kind === 'postgres') {
       // Seq scans of the big tables mean a plan that does not use their indexes (a stale generic plan, say).
       const client = new pg.Client(target.location);

@@ -4,6 +4,7 @@
  * (timeline read, codebook, sort, analysis, report model, render) and the whole query once.
  *
  *   node dist/bench/experiments/report-cold.js <sqlite|postgres> [events=10000] [runs=8]
+ * PG_STATEMENTS=1 (postgres): also the statements of the measured runs, timed.
  */
 import { LogEventCommand } from '../../src/application/commands/log-event.commands.js';
 import { GetReportQuery } from '../../src/application/queries/report.query.js';
@@ -19,10 +20,12 @@ import { bootApp } from '../lib/app.js';
 import { firmRecords, studyCreation, StudyGenerator } from '../lib/dataset.js';
 import { withTarget, type StoreKind } from '../lib/databases.js';
 import { settle } from '../lib/stats.js';
+import { timePgStatements } from '../lib/pg-statements.js';
 
 const kind = (process.argv[2] ?? 'sqlite') as StoreKind;
 const n = Number(process.argv[3] ?? 10_000);
 const runs = Number(process.argv[4] ?? 8);
+const statements = process.env.PG_STATEMENTS ? timePgStatements() : undefined;
 const totals = new Map<string, number[]>();
 // CPU time beside wall time: on a busy machine the CPU time still says what the code costs.
 const cpuTotals = new Map<string, number[]>();
@@ -78,6 +81,7 @@ await withTarget(kind, 'report-cold', async (target) => {
         await time(`${format}: GetReportQuery (whole, to bytes)`, async () => (await app.queries.execute(new GetReportQuery('big-firm', format))).bytes);
       }
       if (r === 0) {
+        statements?.byText.clear();
         totals.clear();
         cpuTotals.clear();
       }
@@ -90,3 +94,4 @@ console.log(`${kind}, ${n}-event firm, median of ${runs} runs (the timeline quer
 for (const [label, xs] of totals) {
   console.log(`${label.padEnd(40)} ${median(xs).toFixed(1).padStart(8)} ms ${median(cpuTotals.get(label)!).toFixed(1).padStart(8)} ms CPU`);
 }
+if (statements) for (const line of statements.lines()) console.log(line);
