@@ -5,6 +5,7 @@ import * as dropEventFirms from './20261123T1801-drop-event-firms.js';
 import * as appendFunction from './20261202T1300-append-function.js';
 import * as appendManyFunction from './20261207T2300-append-many-function.js';
 import * as appendFunctionPlpgsql from './20261208T0300-append-function-plpgsql.js';
+import * as appendAllFunction from './20261208T0400-append-all-function.js';
 
 /**
  * Imported statically, like migrations/sqlite/index.ts, so the same provider works from the
@@ -18,4 +19,5 @@ export const postgresMigrations: Record<string, Migration> = {
   '20261202T1300-append-function': appendFunction,
   '20261207T2300-append-many-function': appendManyFunction,
   '20261208T0300-append-function-plpgsql': appendFunctionPlpgsql,
+  '20261208T0400-append-all-function': appendAllFunction,
 };

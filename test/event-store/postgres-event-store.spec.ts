@@ -103,7 +103,7 @@ describe('postgres event store', () => {
     }
   });
 
-  it('appends a group of requests in one statement between BEGIN and COMMIT, each answered on its own', async () => {
+  it('appends a group of requests in one autocommit statement, each answered on its own', async () => {
     const events = new PostgresEventStore(database.url);
     await events.init();
     try {
@@ -111,9 +111,36 @@ describe('postgres event store', () => {
       const { result, texts } = await countingQueries(() =>
         events.appendMany(streams.map((streamId, i) => ({ streamId, expectedVersion: 'no-stream' as const, events: Array.from({ length: i + 1 }, () => newEvent()) }))),
       );
-      expect(texts.map((t) => t.split('(')[0]!.trim())).toEqual(['BEGIN', 'SELECT * FROM strata_append_many', 'COMMIT']);
+      expect(texts.map((t) => t.split('(')[0]!.trim())).toEqual(['SELECT * FROM strata_append_all']);
       expect(result.map((r) => [r.streamId, r.nextExpectedVersion, r.appended])).toEqual(streams.map((s, i) => [s, i, i + 1]));
       for (const [i, s] of streams.entries()) expect(await events.streamRevision(s)).toBe(i);
+    } finally {
+      await events.close();
+    }
+  });
+
+  it('a group with a retry or a refusal in it: the autocommit statement undoes itself, and the transaction answers as before', async () => {
+    const events = new PostgresEventStore(database.url);
+    await events.init();
+    try {
+      const earlier = { streamId: `firm-retry-${randomUUID()}`, expectedVersion: 'no-stream' as const, events: [newEvent()] };
+      await events.appendToStream(earlier);
+      const fresh = () => ({ streamId: `firm-new-${randomUUID()}`, expectedVersion: 'no-stream' as const, events: [newEvent()] });
+      const before = await events.countEvents();
+
+      // The first request appends in strata_append_all; the retry after it makes the function undo that.
+      const first = fresh();
+      const { result, texts } = await countingQueries(() => events.appendMany([first, earlier]));
+      expect(texts.map((t) => t.split('(')[0]!.trim())).toEqual(['SELECT * FROM strata_append_all', 'BEGIN', 'SELECT * FROM strata_append_many', 'COMMIT']);
+      expect(result.map((r) => [r.streamId, r.nextExpectedVersion, r.appended])).toEqual([[first.streamId, 0, 1], [earlier.streamId, 0, 0]]);
+      expect(await events.countEvents()).toBe(before + 1);
+
+      // A refusal: nothing of the group stays, the first request's rows included.
+      const second = fresh();
+      const refused = { streamId: earlier.streamId, expectedVersion: 'no-stream' as const, events: [newEvent()] };
+      expect(await rejection(events.appendMany([second, refused]))).toBeInstanceOf(WrongExpectedVersionError);
+      expect(await events.countEvents()).toBe(before + 1);
+      expect(await events.streamRevision(second.streamId)).toBe(-1);
     } finally {
       await events.close();
     }

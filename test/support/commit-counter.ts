@@ -4,7 +4,8 @@ import type { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event
 
 /**
  * Counts COMMITs while `fn` runs. SQLite: on the connection (by exec or a prepared statement).
- * PostgreSQL: statements sent by any client of this process (pooled clients are pg.Clients).
+ * PostgreSQL: statements sent by any client of this process (pooled clients are pg.Clients),
+ * and an append function called outside a transaction, which commits on its own (autocommit).
  */
 export async function commitsDuring(kind: 'sqlite' | 'postgres', store: EventStore, fn: () => Promise<unknown>): Promise<number> {
   const isCommit = (sql: unknown) => typeof sql === 'string' && /^\s*(COMMIT|END)\b/i.test(sql);
@@ -12,8 +13,14 @@ export async function commitsDuring(kind: 'sqlite' | 'postgres', store: EventSto
   if (kind === 'postgres') {
     const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
     const query = proto.query;
-    proto.query = function (this: unknown, ...args: unknown[]) {
+    const inTransaction = new WeakSet<object>();
+    proto.query = function (this: object, ...args: unknown[]) {
       const text = typeof args[0] === 'object' && args[0] !== null ? (args[0] as { text?: unknown }).text : args[0];
+      if (typeof text === 'string') {
+        if (/^\s*BEGIN\b/i.test(text)) inTransaction.add(this);
+        else if (/^\s*(COMMIT|END|ROLLBACK)\b/i.test(text)) inTransaction.delete(this);
+        else if (/\bstrata_append\w*\(/.test(text) && !inTransaction.has(this)) commits++;
+      }
       if (isCommit(text)) commits++;
       return query.apply(this, args);
     };

@@ -37,6 +37,12 @@ const APPEND_SQL = 'SELECT * FROM strata_append($1, $2, $3, $4, $5, $6, $7, $8, 
 /** Several requests in one call (migration 20261207T2300-append-many-function): a row each, in order. */
 const APPEND_MANY_SQL = 'SELECT * FROM strata_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ORDER BY request';
 
+/** The same, all or nothing in one autocommit statement (migration 20261208T0400-append-all-function). */
+const APPEND_ALL_SQL = 'SELECT * FROM strata_append_all($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ORDER BY request';
+
+/** What strata_append_all raises when a request appended nothing (a refusal, a retry, or empty). */
+const NOT_ALL_APPENDED = 'SX001';
+
 /** What `strata_append` returns for a request (bigints as strings). */
 interface AppendRow {
   revision: string | null;
@@ -107,7 +113,10 @@ export class PostgresEventStore implements EventStore {
     try {
       // One request: the function takes the lock, checks and inserts as one autocommit statement.
       if (copied.length === 1) return [await this.appendOne(this.database.pool, copied[0]!)];
-      // Several: one transaction; the first strata_append call takes the lock, held to COMMIT.
+      // Several: when every one appends (nearly always), one autocommit statement does it all.
+      const all = await this.appendAll(copied);
+      if (all) return all;
+      // Otherwise one transaction; the first strata_append call takes the lock, held to COMMIT.
       return await this.database.transaction((client) => this.appendInOrder(client, copied));
     } catch (err) {
       throw await this.mapConstraintError(err, copied);
@@ -130,24 +139,25 @@ export class PostgresEventStore implements EventStore {
    */
   private async appendInOrder(client: pg.PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     if (requests.length === 1) return [await this.appendOne(client, requests[0]!)];
-    const each = requests.map(appendParameters);
-    const { rows } = await client.query<AppendRow>({
-      text: APPEND_MANY_SQL,
-      values: [
-        requests.map((r) => r.streamId),
-        each.map((p) => p.expected),
-        each.map((p) => p.revision),
-        each.map((p) => p.insert),
-        requests.map((r) => r.events.length),
-        each.flatMap((p) => p.ids),
-        each.flatMap((p) => p.types),
-        each.flatMap((p) => p.data),
-        each.flatMap((p) => p.metadata),
-        each.flatMap((p) => p.recorded),
-      ],
-    });
+    const { rows } = await client.query<AppendRow>({ text: APPEND_MANY_SQL, values: manyParameters(requests) });
     if (rows.length !== requests.length) throw new Error(`strata_append_many answered ${rows.length} of ${requests.length} requests`);
     return requests.map((r, i) => answer(r, rows[i]!));
+  }
+
+  /**
+   * Every request appended in one autocommit statement, or undefined when one of them would
+   * append nothing (the function then undid them all): the caller goes the transaction's way,
+   * which answers each request as before.
+   */
+  private async appendAll(requests: readonly AppendRequest[]): Promise<AppendResult[] | undefined> {
+    try {
+      const { rows } = await this.database.pool.query<AppendRow>({ text: APPEND_ALL_SQL, values: manyParameters(requests) });
+      if (rows.length !== requests.length) throw new Error(`strata_append_all answered ${rows.length} of ${requests.length} requests`);
+      return requests.map((r, i) => answer(r, rows[i]!));
+    } catch (err) {
+      if (err instanceof pg.DatabaseError && err.code === NOT_ALL_APPENDED) return undefined;
+      throw err;
+    }
   }
 
   /**
@@ -281,6 +291,23 @@ export class PostgresEventStore implements EventStore {
   close(): Promise<void> {
     return this.database.close();
   }
+}
+
+/** strata_append_many's (and strata_append_all's) arguments: each request's, its events flattened. */
+function manyParameters(requests: readonly AppendRequest[]): unknown[] {
+  const each = requests.map(appendParameters);
+  return [
+    requests.map((r) => r.streamId),
+    each.map((p) => p.expected),
+    each.map((p) => p.revision),
+    each.map((p) => p.insert),
+    requests.map((r) => r.events.length),
+    each.flatMap((p) => p.ids),
+    each.flatMap((p) => p.types),
+    each.flatMap((p) => p.data),
+    each.flatMap((p) => p.metadata),
+    each.flatMap((p) => p.recorded),
+  ];
 }
 
 /** One request's arguments to `strata_append` (and its share of `strata_append_many`'s). */
