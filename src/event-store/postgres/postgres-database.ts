@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { postgresMigrations } from '../../../migrations/postgres/index.js';
 import { migrateToLatest } from '../migrate.js';
+import { LazyBegin } from './lazy-begin.js';
 
 /** A connection string (`DATABASE_URL`), a pool the caller built, or a database already shared. */
 export type PostgresConnection = string | pg.Pool | PostgresDatabase;
@@ -77,6 +78,26 @@ export class PostgresDatabase {
       throw err;
     } finally {
       // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
+      client.release(broken);
+    }
+  }
+
+  /**
+   * As `transaction`, with BEGIN sent with the first statement (see lazy-begin.ts); a
+   * transaction that sent nothing ends with nothing sent either.
+   */
+  async lazyTransaction<T>(fn: (tx: LazyBegin) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx = new LazyBegin(client);
+    let broken: Error | undefined;
+    try {
+      const result = await fn(tx);
+      if (tx.begun) await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      if (tx.begun) await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw err;
+    } finally {
       client.release(broken);
     }
   }

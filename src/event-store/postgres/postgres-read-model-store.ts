@@ -11,9 +11,16 @@ import { ParsedDocCache } from '../parsed-doc-cache.js';
 import { LIST_SQL, listThroughCache, SNAPSHOT_BEGIN, type Snapshot } from './cached-listing.js';
 import { MAX_BUFFERED_ROWS, ReadModelWriteBuffer, type DrainedWrites } from '../read-model-write-buffer.js';
 import { PostgresDatabase, type PostgresConnection } from './postgres-database.js';
+import type { LazyBegin } from './lazy-begin.js';
 import { partitionId } from '../partition-id.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
+
+/** The runners' lock row (a literal: it goes out with BEGIN as one simple query, see lazy-begin.ts). */
+const LOCK_RUNNERS_SQL = `INSERT INTO read_models (collection, partition, key, sort_key, doc)
+  VALUES (${pg.escapeLiteral(RUNNER_LOCK_COLLECTION)}, 'lock', 'lock', '', '{}')
+  ON CONFLICT (collection, partition, key) DO UPDATE SET doc = excluded.doc`;
+const CHECKPOINTS_SQL = 'SELECT * FROM projection_checkpoints ORDER BY projection';
 
 interface CheckpointRow {
   projection: string;
@@ -79,8 +86,11 @@ type PendingCheckpoints = Map<string, { readonly version: number; readonly posit
  * before COMMIT: one round trip per batch of writes instead of one per document, and unchanged
  * documents (jsonb equality, same sort key) are locked but not rewritten.
  */
-function writer(client: pg.PoolClient, cacheFor: (collection: string, partition: string) => ParsedDocCache | undefined): Writer {
+function writer(transaction: LazyBegin, cacheFor: (collection: string, partition: string) => ParsedDocCache | undefined): Writer {
+  const client = transaction.queryable;
   const reads = reader(client, cacheFor);
+  // The checkpoints as read right after taking the lock, until a checkpoint is written.
+  let afterLock: CheckpointRow[] | undefined;
   const buffer = new ReadModelWriteBuffer();
   let checkpoints: PendingCheckpoints = new Map();
   let applying: Promise<void> = Promise.resolve();
@@ -150,22 +160,24 @@ function writer(client: pg.PoolClient, cacheFor: (collection: string, partition:
     async setCheckpoint(projection, version, position) {
       // Same transaction as the read-model writes: both commit or neither does.
       checkpoints.set(projection, { version, position });
+      afterLock = undefined;
     },
     async lockRunners() {
       await flush();
       // A row lock, held until this transaction ends: another runner's lockRunners() waits here.
-      await client.query(
-        `INSERT INTO read_models (collection, partition, key, sort_key, doc) VALUES ($1, 'lock', 'lock', '', '{}')
-         ON CONFLICT (collection, partition, key) DO UPDATE SET doc = excluded.doc`,
-        [RUNNER_LOCK_COLLECTION],
-      );
+      // The checkpoints are read in the same round trip (a batch asks for them next), by a
+      // statement of their own, so after the lock: they include what its last holder committed.
+      const [, read] = await transaction.simple([LOCK_RUNNERS_SQL, CHECKPOINTS_SQL]);
+      afterLock = read!.rows as CheckpointRow[];
     },
     async checkpoints() {
       await flush();
-      const { rows } = await client.query<CheckpointRow>('SELECT * FROM projection_checkpoints ORDER BY projection');
+      const rows = afterLock ?? (await client.query<CheckpointRow>(CHECKPOINTS_SQL)).rows;
+      afterLock = undefined;
       return rows.map(toCheckpoint);
     },
     async truncate(projection, collections) {
+      afterLock = undefined;
       prefetched.clear();
       await flush();
       await client.query('DELETE FROM read_models WHERE collection = ANY($1::text[])', [[...collections]]);
@@ -273,7 +285,7 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   /** One pooled client, BEGIN ... COMMIT; concurrent transactions run on their own clients. */
   transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
-    return this.database.transaction(async (client) => {
+    return this.database.lazyTransaction(async (client) => {
       // Partitions a reader has listed (a report) go through the cache inside transactions too,
       // so the analysis projection and the next report see the same frozen entries (see
       // analysis-memo.ts); the others are parsed and not kept, as in the sqlite adapter's
