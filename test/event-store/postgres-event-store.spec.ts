@@ -167,6 +167,49 @@ describe('postgres event store', () => {
     }
   });
 
+  it('a projection batch opens with BEGIN, the lock and the checkpoint read in one round trip; an empty transaction sends nothing', async () => {
+    const readModels = new PostgresReadModelStore(database.url);
+    await readModels.init();
+    try {
+      const batch = await countingQueries(() =>
+        readModels.transaction(async (tx) => {
+          await tx.lockRunners();
+          const before = await tx.checkpoints();
+          await tx.put('lazy-begin', 'p', 'k', 'k', { n: 1 });
+          await tx.setCheckpoint('lazy-begin', 1, 42);
+          return { before, after: await tx.checkpoints() };
+        }),
+      );
+      const heads = batch.texts.map((t) => t.replace(/\s+/g, ' ').slice(0, 30));
+      expect(heads[0]).toMatch(/^BEGIN; INSERT INTO read_models/);
+      expect(batch.texts[0]).toContain('SELECT * FROM projection_checkpoints');
+      expect(heads.slice(1).filter((h) => h.startsWith('SELECT * FROM projection_check'))).toHaveLength(1); // only the read after the write
+      expect(heads.at(-1)).toBe('COMMIT');
+      expect(batch.result.before.find((c) => c.projection === 'lazy-begin')).toBeUndefined();
+      expect(batch.result.after.find((c) => c.projection === 'lazy-begin')).toMatchObject({ version: 1, position: 42 });
+      expect((await readModels.checkpoint('lazy-begin'))?.position).toBe(42);
+
+      const empty = await countingQueries(() => readModels.transaction(async () => 'nothing'));
+      expect(empty).toEqual({ result: 'nothing', texts: [] });
+
+      // A failure after a lazily sent BEGIN rolls the transaction back.
+      const failed = rejection(
+        readModels.transaction(async (tx) => {
+          await tx.lockRunners();
+          await tx.put('lazy-begin', 'p', 'rolled-back', 'r', { n: 2 });
+          await tx.setCheckpoint('lazy-begin', 1, 43);
+          await tx.checkpoints(); // applies the buffered writes
+          throw new Error('projection failed');
+        }),
+      );
+      expect(((await failed) as Error).message).toBe('projection failed');
+      expect(await readModels.get('lazy-begin', 'p', 'rolled-back')).toBeUndefined();
+      expect((await readModels.checkpoint('lazy-begin'))?.position).toBe(42);
+    } finally {
+      await readModels.close();
+    }
+  });
+
   describe('constraint backstops for writers that bypass the append lock', () => {
     let store: PostgresEventStore;
     beforeAll(async () => {
