@@ -188,6 +188,13 @@ describe('postgres event store', () => {
       expect(batch.result.before.find((c) => c.projection === 'lazy-begin')).toBeUndefined();
       expect(batch.result.after.find((c) => c.projection === 'lazy-begin')).toMatchObject({ version: 1, position: 42 });
       expect((await readModels.checkpoint('lazy-begin'))?.position).toBe(42);
+      // The checkpoints read with the lock come typed as the separate read's do.
+      const again = await readModels.transaction(async (tx) => {
+        await tx.lockRunners();
+        return tx.checkpoints();
+      });
+      expect(again.find((c) => c.projection === 'lazy-begin')).toEqual(await readModels.checkpoint('lazy-begin'));
+      expect(again.find((c) => c.projection === 'lazy-begin')).toMatchObject({ version: 1, position: 42, updatedAt: expect.stringMatching(/Z$/) });
 
       const empty = await countingQueries(() => readModels.transaction(async () => 'nothing'));
       expect(empty).toEqual({ result: 'nothing', texts: [] });
