@@ -9,8 +9,8 @@ import { sql, type Kysely } from 'kysely';
  * empty; telling those apart stays in the adapter, which on SX001 goes the old way (BEGIN,
  * `strata_append_many`, answers in order, COMMIT or ROLLBACK), so every answer is as before.
  *
- * `strata_append` is called exactly as `strata_append_many` calls it: the first call takes the
- * append lock, held to the end of the statement's transaction.
+ * It is `strata_append_many` with the check on its rows: the first `strata_append` call takes
+ * the append lock, held to the end of the statement's transaction.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -20,23 +20,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     RETURNS TABLE (request int, revision bigint, "position" bigint, found json, last_position bigint)
     LANGUAGE plpgsql VOLATILE AS $fn$
     DECLARE
-      i int;
-      first int := 1;
-      last int;
       a record;
     BEGIN
-      FOR i IN 1 .. coalesce(array_length(p_streams, 1), 0) LOOP
-        last := first + p_counts[i] - 1;
-        SELECT * INTO a FROM strata_append(p_streams[i], p_expected[i], p_revisions[i], p_insert[i],
-                 coalesce(p_ids[first:last], '{}'), coalesce(p_types[first:last], '{}'),
-                 coalesce(p_data[first:last], '{}'), coalesce(p_metadata[first:last], '{}'),
-                 coalesce(p_recorded[first:last], '{}'));
+      FOR a IN SELECT * FROM strata_append_many(p_streams, p_expected, p_revisions, p_insert, p_counts,
+                 p_ids, p_types, p_data, p_metadata, p_recorded) AS m ORDER BY m.request LOOP
         IF a.last_position IS NULL THEN
-          RAISE EXCEPTION 'strata_append_all: request % appended nothing', i USING ERRCODE = 'SX001';
+          RAISE EXCEPTION 'strata_append_all: request % appended nothing', a.request USING ERRCODE = 'SX001';
         END IF;
         -- RETURN QUERY rather than assigning the OUT columns: "found" is also PL/pgSQL's FOUND.
-        RETURN QUERY SELECT i, a.revision, a."position", a.found, a.last_position;
-        first := last + 1;
+        RETURN QUERY SELECT a.request, a.revision, a."position", a.found, a.last_position;
       END LOOP;
     END
     $fn$`.execute(db);

@@ -9,11 +9,21 @@ import pg from 'pg';
 export class LazyBegin {
   private opened: Promise<unknown> | undefined;
 
-  constructor(private readonly client: pg.PoolClient) {}
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly begin = 'BEGIN',
+  ) {}
 
   /** Whether anything was sent (so there is a transaction to end). */
   get begun(): boolean {
     return this.opened !== undefined;
+  }
+
+  /** The client, once the transaction is open (BEGIN sent on its own if nothing was yet). */
+  async open(): Promise<pg.PoolClient> {
+    this.opened ??= this.client.query(this.begin);
+    await this.opened;
+    return this.client;
   }
 
   /**
@@ -21,11 +31,7 @@ export class LazyBegin {
    * order (a statement never runs before BEGIN has succeeded, outside the transaction).
    */
   readonly queryable = {
-    query: (...args: unknown[]) => {
-      const query = this.client.query.bind(this.client) as (...a: unknown[]) => Promise<unknown>;
-      this.opened ??= this.client.query('BEGIN');
-      return this.opened.then(() => query(...args));
-    },
+    query: (...args: unknown[]) => this.open().then((client) => (client.query as (...a: unknown[]) => Promise<unknown>)(...args)),
   } as unknown as pg.PoolClient;
 
   /**
@@ -36,11 +42,8 @@ export class LazyBegin {
    */
   async simple(statements: readonly string[]): Promise<pg.QueryResult[]> {
     const text = statements.join(';\n');
-    if (this.opened) {
-      await this.opened;
-      return asList(await this.client.query(text));
-    }
-    const sent = this.client.query(`BEGIN;\n${text}`) as Promise<unknown>;
+    if (this.opened) return asList(await (await this.open()).query(text));
+    const sent = this.client.query(`${this.begin};\n${text}`) as Promise<unknown>;
     this.opened = sent;
     return asList(await sent).slice(1);
   }

@@ -63,32 +63,19 @@ export class PostgresDatabase {
 
   /**
    * Runs `fn` inside BEGIN/COMMIT on one client; rolls back and rethrows on any error.
-   * `begin` replaces the opening statement, e.g. BEGIN plus a lock in one round trip.
+   * `begin` replaces the opening statement (a snapshot's isolation level, say).
    */
-  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(begin);
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw err;
-    } finally {
-      // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
-      client.release(broken);
-    }
+  transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    return this.lazyTransaction(async (tx) => fn(await tx.open()), begin);
   }
 
   /**
-   * As `transaction`, with BEGIN sent with the first statement (see lazy-begin.ts); a
+   * As `transaction`, with `begin` sent with the first statement (see lazy-begin.ts); a
    * transaction that sent nothing ends with nothing sent either.
    */
-  async lazyTransaction<T>(fn: (tx: LazyBegin) => Promise<T>): Promise<T> {
+  async lazyTransaction<T>(fn: (tx: LazyBegin) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
-    const tx = new LazyBegin(client);
+    const tx = new LazyBegin(client, begin);
     let broken: Error | undefined;
     try {
       const result = await fn(tx);
@@ -98,6 +85,7 @@ export class PostgresDatabase {
       if (tx.begun) await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw err;
     } finally {
+      // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
       client.release(broken);
     }
   }

@@ -285,12 +285,12 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   /** One pooled client, BEGIN ... COMMIT; concurrent transactions run on their own clients. */
   transaction<T>(fn: (tx: ReadModelTransaction) => Promise<T>): Promise<T> {
-    return this.database.lazyTransaction(async (client) => {
+    return this.database.lazyTransaction(async (transaction) => {
       // Partitions a reader has listed (a report) go through the cache inside transactions too,
       // so the analysis projection and the next report see the same frozen entries (see
       // analysis-memo.ts); the others are parsed and not kept, as in the sqlite adapter's
       // listInTransaction. Uncommitted text is safe to keep: the cache checks every row's text.
-      const tx = writer(client, (collection, partition) =>
+      const tx = writer(transaction, (collection, partition) =>
         this.readerPartitions.has(partitionId(collection, partition)) ? this.parsed : undefined,
       );
       this.open.add(tx);
